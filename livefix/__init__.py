@@ -1,0 +1,1 @@
+"""Builds google-adk with the live `close()` fix from an upstream wheel."""

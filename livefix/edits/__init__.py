@@ -1,0 +1,39 @@
+"""The fix, as in-place edits of upstream files, applied in this order."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from ..source import EditError
+from . import flow_ends_on_client_close
+from . import flow_no_reconnect_after_close
+from . import flow_normal_closure
+from . import queue_remembers_close
+
+EDITS = (
+    queue_remembers_close,
+    flow_normal_closure,
+    flow_ends_on_client_close,
+    flow_no_reconnect_after_close,
+)
+
+
+def apply(read: Callable[[str], str], release: str) -> dict[str, str]:
+  """Applies every edit; returns the new text of each file edited.
+
+  `read` returns the pristine text of a file by its path in the package.
+  """
+  edited = {}
+  for edit in EDITS:
+    text = edited.get(edit.PATH) or read(edit.PATH)
+    try:
+      edited[edit.PATH] = edit.edit(text)
+    except EditError as e:
+      raise EditError(
+          f'google-adk {release}: {edit.PATH}: {e}.'
+          ' This file is not what the fix expects; please report it with'
+          ' the release named.'
+      ) from None
+  for path, text in edited.items():
+    compile(text, path, 'exec')
+  return edited

@@ -1,0 +1,69 @@
+"""Where `BaseLlmFlow.run_live()` decides between reconnecting and raising."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+
+from ..source import EditError
+from ..source import find_class
+from ..source import find_method
+
+PATH = 'google/adk/flows/llm_flows/base_llm_flow.py'
+
+_NESTED_SCOPES = (
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.Lambda,
+    ast.ClassDef,
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class ReconnectLoop:
+  """The `try` inside `run_live()`'s `while True:` and its context name."""
+
+  try_: ast.Try
+  context: str
+
+  @property
+  def closed_by_client(self) -> str:
+    return f'{self.context}.live_request_queue.closed'
+
+
+def find_reconnect_loop(tree: ast.Module) -> ReconnectLoop:
+  run_live = find_method(find_class(tree, 'BaseLlmFlow'), 'run_live')
+  match run_live.args.args:
+    case [_, ast.arg(arg=context)]:
+      pass
+    case _:
+      raise EditError('run_live() does not take an invocation context')
+  loops = [
+      node
+      for node in ast.walk(run_live)
+      if isinstance(node, ast.While)
+      and isinstance(node.test, ast.Constant)
+      and node.test.value is True
+  ]
+  for loop in loops:
+    match loop.body:
+      case [ast.Try(handlers=handlers) as try_] if any(
+          'ConnectionClosed' in ast.unparse(h.type) for h in handlers if h.type
+      ):
+        return ReconnectLoop(try_, context)
+  raise EditError(
+      'run_live() has no `while True:` loop around a `try` that handles'
+      ' ConnectionClosed'
+  )
+
+
+def continues_loop(node: ast.AST) -> bool:
+  """Whether `node` holds a `continue` of the loop it stands in."""
+  if isinstance(node, ast.Continue):
+    return True
+  if isinstance(node, _NESTED_SCOPES):
+    return False
+  return any(continues_loop(child) for child in ast.iter_child_nodes(node))

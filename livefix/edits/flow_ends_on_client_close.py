@@ -1,0 +1,94 @@
+"""`run_live()` ends quietly when the client closed and the connection did too.
+
+The guard goes first in each handler of the reconnect loop that is the first
+to catch one of the errors a normal closure arrives as, so that it runs before
+the handler logs an error, reconnects or raises. Releases without an `APIError`
+handler meet google-genai's `APIError(1000)` in `except Exception`.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ..source import block
+from ..source import EditError
+from ..source import MAX_LINE
+from ..source import Source
+from ..source import Splice
+from ._flow import find_reconnect_loop
+from ._flow import PATH
+from .flow_normal_closure import HELPER
+
+# What a handler catches, by the names upstream writes in its `except`
+# clauses, mapped to the normal-closure errors among them.
+_CATCHES = {
+    'ConnectionClosedOK': {'ConnectionClosedOK'},
+    'ConnectionClosed': {'ConnectionClosed', 'ConnectionClosedOK'},
+    'APIError': {'APIError'},
+    'errors.APIError': {'APIError'},
+    'Exception': {'ConnectionClosed', 'ConnectionClosedOK', 'APIError'},
+}
+
+_GUARD = """\
+if {closed} and {helper}({error}):
+  logger.info(
+      'Live connection closed by the client for agent: %s',
+      {context}.agent.name,
+  )
+  return
+"""
+
+_WRAPPED_GUARD = """\
+if (
+    {closed}
+    and {helper}({error})
+):
+  logger.info(
+      'Live connection closed by the client for agent: %s',
+      {context}.agent.name,
+  )
+  return
+"""
+
+
+def _caught(handler: ast.ExceptHandler) -> set[str]:
+  types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [
+      handler.type
+  ]
+  return set().union(*(_CATCHES.get(ast.unparse(t), set()) for t in types))
+
+
+def edit(text: str) -> str:
+  source = Source(text)
+  loop = find_reconnect_loop(source.tree)
+  splices = []
+  caught_before = set()
+  for handler in loop.try_.handlers:
+    first_to_catch = _caught(handler) - caught_before
+    caught_before |= first_to_catch
+    if not first_to_catch:
+      continue
+    if handler.name is None:
+      raise EditError(
+          f'`except {ast.unparse(handler.type)}:` in run_live() does not name'
+          ' its error'
+      )
+    col = handler.body[0].col_offset
+    fields = dict(
+        closed=loop.closed_by_client,
+        helper=HELPER,
+        error=handler.name,
+        context=loop.context,
+    )
+    guard = block(_GUARD.format(**fields), col)
+    if len(guard.splitlines()[0]) > MAX_LINE:
+      guard = block(_WRAPPED_GUARD.format(**fields), col)
+    # After the `except ...:` line, ahead of the comments that open the body.
+    at = source.end_of_line(handler.type.end_lineno)
+    splices.append(Splice(at, at, guard))
+  if caught_before != _CATCHES['Exception']:
+    raise EditError(
+        'run_live() does not catch '
+        + ', '.join(sorted(_CATCHES['Exception'] - caught_before))
+    )
+  return source.apply(splices)

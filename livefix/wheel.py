@@ -1,0 +1,95 @@
+"""Writes the fork's wheel: upstream's wheel with some files replaced.
+
+Every other entry is copied byte for byte. The dist-info directory is renamed
+for the fork's version, METADATA changes only in its `Version` field, and
+RECORD is written anew.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import io
+import pathlib
+import zipfile
+
+from packaging.utils import parse_wheel_filename
+
+
+class WheelError(Exception):
+  """The upstream wheel is not laid out as a wheel should be."""
+
+
+def _record_hash(data: bytes) -> str:
+  digest = hashlib.sha256(data).digest()
+  return 'sha256=' + base64.urlsafe_b64encode(digest).rstrip(b'=').decode()
+
+
+def dist_info(wheel: zipfile.ZipFile) -> str:
+  """The name of the wheel's one `.dist-info` directory."""
+  names = {
+      name.split('/')[0]
+      for name in wheel.namelist()
+      if name.split('/')[0].endswith('.dist-info')
+  }
+  if len(names) != 1:
+    raise WheelError(f'expected one .dist-info directory, found {names}')
+  return names.pop()
+
+
+def with_version(metadata: bytes, version: str) -> bytes:
+  """Core metadata with its `Version` field set to `version`."""
+  headers, blank, body = metadata.partition(b'\n\n')
+  lines = headers.split(b'\n')
+  at = [i for i, line in enumerate(lines) if line.startswith(b'Version: ')]
+  if len(at) != 1:
+    raise WheelError('METADATA does not have exactly one Version field')
+  lines[at[0]] = b'Version: ' + version.encode()
+  return b'\n'.join(lines) + blank + body
+
+
+def write(
+    upstream: pathlib.Path,
+    replaced: dict[str, str],
+    version: str,
+    out_dir: pathlib.Path,
+) -> pathlib.Path:
+  """Writes the fork's wheel into `out_dir` and returns its path."""
+  name, _, _, _ = parse_wheel_filename(upstream.name)
+  tag = upstream.name[: -len('.whl')].split('-', 2)[2]
+  distribution = name.replace('-', '_')
+  target = out_dir / f'{distribution}-{version}-{tag}.whl'
+  new_dist_info = f'{distribution}-{version}.dist-info'
+  record = io.StringIO()
+  records = csv.writer(record, lineterminator='\n')
+  # Written under a temporary name, so a failed build leaves no wheel behind.
+  partial = target.with_name(target.name + '.part')
+  with zipfile.ZipFile(upstream) as source, zipfile.ZipFile(
+      partial, 'w', zipfile.ZIP_DEFLATED
+  ) as fork:
+    old_dist_info = dist_info(source)
+    missing = set(replaced) - set(source.namelist())
+    if missing:
+      raise WheelError(f'{upstream.name} has no {", ".join(sorted(missing))}')
+    for info in source.infolist():
+      if info.filename == f'{old_dist_info}/RECORD':
+        continue
+      data = source.read(info)
+      arcname = info.filename
+      if arcname in replaced:
+        data = replaced[arcname].encode()
+      if arcname.startswith(old_dist_info + '/'):
+        arcname = new_dist_info + arcname[len(old_dist_info) :]
+        if arcname == f'{new_dist_info}/METADATA':
+          data = with_version(data, version)
+      entry = zipfile.ZipInfo(arcname, date_time=info.date_time)
+      entry.external_attr = info.external_attr
+      entry.compress_type = zipfile.ZIP_DEFLATED
+      fork.writestr(entry, data)
+      records.writerow([arcname, _record_hash(data), len(data)])
+    records.writerow([f'{new_dist_info}/RECORD', '', ''])
+    entry = zipfile.ZipInfo(f'{new_dist_info}/RECORD', (1980, 1, 1, 0, 0, 0))
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    fork.writestr(entry, record.getvalue())
+  return partial.replace(target)
