@@ -1,0 +1,94 @@
+"""Tests for the edit that ends run_live() on the client's normal close."""
+
+import ast
+
+from livefix.edits import _flow
+from livefix.edits import flow_ends_on_client_close
+from livefix.edits import flow_normal_closure
+from livefix.source import EditError
+import pytest
+
+from .helpers import assert_upstream_style
+from .helpers import changed_lines
+
+PATH = _flow.PATH
+
+# The handlers that meet a normal closure first, by release family: before
+# 1.29 google-genai's APIError(1000) falls into `except Exception`.
+_GUARDED = {
+    '1.20.0': ['(ConnectionClosed, ConnectionClosedOK)', 'Exception'],
+    '1.28.1': ['(ConnectionClosed, ConnectionClosedOK)', 'Exception'],
+    '1.29.0': ['(ConnectionClosed, ConnectionClosedOK)', 'errors.APIError'],
+    '1.36.1': ['(ConnectionClosed, ConnectionClosedOK)', 'errors.APIError'],
+    '1.39.1': ['(ConnectionClosed, ConnectionClosedOK)', 'errors.APIError'],
+    '2.0.0': ['(ConnectionClosed, ConnectionClosedOK)', 'errors.APIError'],
+    '2.8.0': ['(ConnectionClosed, ConnectionClosedOK)', 'errors.APIError'],
+}
+
+
+def _guarded_handlers(text: str) -> list[str]:
+  loop = _flow.find_reconnect_loop(ast.parse(text))
+  return [
+      ast.unparse(handler.type)
+      for handler in loop.try_.handlers
+      if flow_normal_closure.HELPER in ast.unparse(handler.body[0])
+  ]
+
+
+@pytest.mark.parametrize('release', _GUARDED)
+def test_guards_first_handler_of_each_closure(release, pristine):
+  before = flow_normal_closure.edit(pristine(release, PATH))
+
+  after = flow_ends_on_client_close.edit(before)
+
+  removed, added = changed_lines(before, after)
+  assert removed == []
+  assert_upstream_style(added)
+  assert _guarded_handlers(after) == _GUARDED[release]
+  loop = _flow.find_reconnect_loop(ast.parse(after))
+  for handler in loop.try_.handlers:
+    guard = handler.body[0]
+    if flow_normal_closure.HELPER in ast.unparse(guard):
+      assert ast.unparse(guard.test) == (
+          'invocation_context.live_request_queue.closed and'
+          f' _is_normal_closure({handler.name})'
+      )
+      assert isinstance(guard.body[-1], ast.Return)
+      assert 'closed by the client' in ast.unparse(guard.body[0])
+
+
+def test_fails_loudly_on_unnamed_handler():
+  source = (
+      'class BaseLlmFlow:\n'
+      '  async def run_live(self, ctx):\n'
+      '    while True:\n'
+      '      try:\n'
+      '        pass\n'
+      '      except ConnectionClosed:\n'
+      '        raise\n'
+  )
+
+  with pytest.raises(EditError, match='does not name its error'):
+    flow_ends_on_client_close.edit(source)
+
+
+def test_fails_loudly_without_reconnect_loop():
+  source = 'class BaseLlmFlow:\n  async def run_live(self, ctx):\n    pass\n'
+
+  with pytest.raises(EditError, match='no `while True:` loop'):
+    flow_ends_on_client_close.edit(source)
+
+
+def test_fails_loudly_when_api_error_is_not_caught():
+  source = (
+      'class BaseLlmFlow:\n'
+      '  async def run_live(self, ctx):\n'
+      '    while True:\n'
+      '      try:\n'
+      '        pass\n'
+      '      except ConnectionClosed as e:\n'
+      '        raise\n'
+  )
+
+  with pytest.raises(EditError, match='does not catch APIError'):
+    flow_ends_on_client_close.edit(source)

@@ -1,0 +1,98 @@
+"""Tests for the edit that gives LiveRequestQueue its closed state."""
+
+import ast
+import sys
+import types
+
+from livefix.edits import queue_remembers_close
+from livefix.source import EditError
+import pytest
+
+from .helpers import assert_upstream_style
+from .helpers import changed_lines
+from .helpers import RELEASES
+
+PATH = queue_remembers_close.PATH
+
+
+def _queue_class(text: str) -> ast.ClassDef:
+  return next(
+      node
+      for node in ast.parse(text).body
+      if isinstance(node, ast.ClassDef) and node.name == 'LiveRequestQueue'
+  )
+
+
+@pytest.mark.parametrize('release', RELEASES)
+def test_adds_flag_properties_and_single_close(release, pristine):
+  before = pristine(release, PATH)
+
+  after = queue_remembers_close.edit(before)
+
+  removed, added = changed_lines(before, after)
+  assert [line.strip() for line in removed] == [
+      'self._queue.put_nowait(LiveRequest(close=True))'
+  ]
+  assert_upstream_style(added)
+  methods = {
+      node.name: node
+      for node in _queue_class(after).body
+      if isinstance(node, ast.FunctionDef)
+  }
+  for name in ('closed', 'is_closed'):
+    assert [ast.unparse(d) for d in methods[name].decorator_list] == [
+        'property'
+    ]
+  assert ast.unparse(methods['__init__'].body[-1]) == 'self._closed = False'
+  assert ast.unparse(methods['close'].body[0]) == (
+      'self.send(LiveRequest(close=True))'
+  )
+  assert ast.unparse(methods['send'].body[0]).startswith('if req.close:')
+
+
+@pytest.mark.parametrize('release', RELEASES)
+def test_edited_queue_behaves(release, pristine, monkeypatch):
+  edited = types.ModuleType('edited_live_request_queue')
+  monkeypatch.setitem(sys.modules, edited.__name__, edited)
+  source = queue_remembers_close.edit(pristine(release, PATH))
+  exec(compile(source, PATH, 'exec'), edited.__dict__)
+  queue = edited.LiveRequestQueue()
+  close = edited.LiveRequest(close=True)
+
+  queue.send(close)
+  queue.close()
+
+  assert queue.closed and queue.is_closed
+  assert queue._queue.qsize() == 1
+
+
+def test_refuses_a_queue_that_already_has_closed(pristine):
+  edited = queue_remembers_close.edit(pristine('1.39.1', PATH))
+
+  with pytest.raises(EditError, match='already has a closed property'):
+    queue_remembers_close.edit(edited)
+
+
+@pytest.mark.parametrize(
+    'source, message',
+    [
+        ('class Other:\n  pass\n', 'no class LiveRequestQueue'),
+        (
+            'class LiveRequestQueue:\n'
+            '  def __init__(self):\n    self._queue = []\n'
+            '  def close(self):\n    self._queue.clear()\n'
+            '  def send(self, req):\n    self._queue.append(req)\n',
+            r'close\(\) does not just enqueue',
+        ),
+        (
+            'class LiveRequestQueue:\n'
+            '  def __init__(self):\n    self._queue = []\n'
+            '  def send(self, req):\n    self._queue.append(req)\n',
+            r'no method LiveRequestQueue.close\(\)',
+        ),
+    ],
+    ids=['no-class', 'close-differs', 'no-close'],
+)
+def test_fails_loudly_on_unexpected_code(source, message):
+  with pytest.raises(EditError, match=message):
+    queue_remembers_close.edit(source)
