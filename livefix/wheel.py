@@ -49,24 +49,17 @@ def with_version(metadata: bytes, version: str) -> bytes:
   return b'\n'.join(lines) + blank + body
 
 
-def write(
+def _copy_with_changes(
     upstream: pathlib.Path,
+    target: pathlib.Path,
     replaced: dict[str, str],
     version: str,
-    out_dir: pathlib.Path,
-) -> pathlib.Path:
-  """Writes the fork's wheel into `out_dir` and returns its path."""
-  name, _, _, _ = parse_wheel_filename(upstream.name)
-  tag = upstream.name[: -len('.whl')].split('-', 2)[2]
-  distribution = name.replace('-', '_')
-  target = out_dir / f'{distribution}-{version}-{tag}.whl'
-  new_dist_info = f'{distribution}-{version}.dist-info'
+    new_dist_info: str,
+) -> None:
   record = io.StringIO()
   records = csv.writer(record, lineterminator='\n')
-  # Written under a temporary name, so a failed build leaves no wheel behind.
-  partial = target.with_name(target.name + '.part')
   with zipfile.ZipFile(upstream) as source, zipfile.ZipFile(
-      partial, 'w', zipfile.ZIP_DEFLATED
+      target, 'w', zipfile.ZIP_DEFLATED
   ) as fork:
     old_dist_info = dist_info(source)
     missing = set(replaced) - set(source.namelist())
@@ -92,4 +85,25 @@ def write(
     entry = zipfile.ZipInfo(f'{new_dist_info}/RECORD', (1980, 1, 1, 0, 0, 0))
     entry.compress_type = zipfile.ZIP_DEFLATED
     fork.writestr(entry, record.getvalue())
+
+
+def write(
+    upstream: pathlib.Path,
+    replaced: dict[str, str],
+    version: str,
+    out_dir: pathlib.Path,
+) -> pathlib.Path:
+  """Writes the fork's wheel into `out_dir` and returns its path."""
+  name, _, _, _ = parse_wheel_filename(upstream.name)
+  tag = upstream.name[: -len('.whl')].split('-', 2)[2]
+  distribution = name.replace('-', '_')
+  target = out_dir / f'{distribution}-{version}-{tag}.whl'
+  # Written under a temporary name, so a failed build leaves no wheel behind.
+  partial = target.with_name(target.name + '.part')
+  new_dist_info = f'{distribution}-{version}.dist-info'
+  try:
+    _copy_with_changes(upstream, partial, replaced, version, new_dist_info)
+  except BaseException:
+    partial.unlink(missing_ok=True)
+    raise
   return partial.replace(target)
