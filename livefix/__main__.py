@@ -23,21 +23,26 @@ _ERRORS = (
 
 
 def main(argv: list[str] | None = None) -> int:
-  parser = argparse.ArgumentParser(prog='python -m livefix')
-  parser.add_argument(
+  common = argparse.ArgumentParser(add_help=False)
+  common.add_argument(
       '--upstream',
       help=(
           f'upstream google-adk release (default: ${buildapi.ENV_VAR}, else'
           f' {releases.DEFAULT})'
       ),
   )
+  parser = argparse.ArgumentParser(prog='python -m livefix')
   commands = parser.add_subparsers(dest='command', required=True)
-  build = commands.add_parser('build', help='write the fork wheel')
+  build = commands.add_parser(
+      'build', parents=[common], help='write the fork wheel'
+  )
   build.add_argument('--out', type=pathlib.Path, default=pathlib.Path('dist'))
   build.add_argument(
       '--diff', action='store_true', help='also print the diff to upstream'
   )
-  commands.add_parser('diff', help='print the diff from upstream to the fork')
+  commands.add_parser(
+      'diff', parents=[common], help='print the diff from upstream to the fork'
+  )
   args = parser.parse_args(argv)
 
   release = buildapi.upstream_release({'upstream': args.upstream})
