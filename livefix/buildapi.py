@@ -55,9 +55,7 @@ def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
   return dist_info
 
 
-def build_wheel(
-    wheel_directory, config_settings=None, metadata_directory=None
-):
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
   return _build(config_settings, pathlib.Path(wheel_directory)).name
 
 

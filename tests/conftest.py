@@ -38,5 +38,7 @@ def pytest_collection_modifyitems(config, items):
   for item in items:
     if item.get_closest_marker('needs_fix'):
       item.add_marker(
-          pytest.mark.xfail(reason='the defect in stock google-adk', strict=True)
+          pytest.mark.xfail(
+              reason='the defect in stock google-adk', strict=True
+          )
       )

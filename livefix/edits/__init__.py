@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..source import EditError
 from . import flow_ends_on_client_close
 from . import flow_no_reconnect_after_close
 from . import flow_normal_closure
 from . import queue_remembers_close
+from ..source import EditError
 
 EDITS = (
     queue_remembers_close,

@@ -52,9 +52,11 @@ if (
 
 
 def _caught(handler: ast.ExceptHandler) -> set[str]:
-  types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [
-      handler.type
-  ]
+  types = (
+      handler.type.elts
+      if isinstance(handler.type, ast.Tuple)
+      else [handler.type]
+  )
   return set().union(*(_CATCHES.get(ast.unparse(t), set()) for t in types))
 
 

@@ -84,15 +84,17 @@ def edit(text: str) -> str:
   send_start = source.start_of_line(send.body[0].lineno)
   close_end = source.end_of_line(close.end_lineno)
   callee_start, callee_end = source.span(_enqueued_close_request(close))
-  return source.apply([
-      Splice(init_end, init_end, block(_FLAG, init.body[-1].col_offset)),
-      Splice(callee_start, callee_end, 'self.send'),
-      Splice(
-          close_end, close_end, '\n' + block(_PROPERTIES, close.col_offset)
-      ),
-      Splice(
-          send_start,
-          send_start,
-          block(_SEND_RECORDS_CLOSE, send.body[0].col_offset),
-      ),
-  ])
+  return source.apply(
+      [
+          Splice(init_end, init_end, block(_FLAG, init.body[-1].col_offset)),
+          Splice(callee_start, callee_end, 'self.send'),
+          Splice(
+              close_end, close_end, '\n' + block(_PROPERTIES, close.col_offset)
+          ),
+          Splice(
+              send_start,
+              send_start,
+              block(_SEND_RECORDS_CLOSE, send.body[0].col_offset),
+          ),
+      ]
+  )

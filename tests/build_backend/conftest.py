@@ -3,8 +3,9 @@
 import pathlib
 import zipfile
 
-from livefix import fetch
 import pytest
+
+from livefix import fetch
 
 
 @pytest.fixture(scope='session')
@@ -29,4 +30,3 @@ def pristine(upstream_wheel):
       return archive.read(path).decode()
 
   return read
-

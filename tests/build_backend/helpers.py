@@ -24,4 +24,3 @@ def assert_upstream_style(lines: list[str]) -> None:
     assert len(line) <= 80, line
     assert (len(line) - len(line.lstrip(' '))) % 2 == 0, line
     assert '\t' not in line and '"' not in line.replace('"""', ''), line
-

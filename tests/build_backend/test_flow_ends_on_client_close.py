@@ -2,11 +2,12 @@
 
 import ast
 
+import pytest
+
 from livefix.edits import _flow
 from livefix.edits import flow_ends_on_client_close
 from livefix.edits import flow_normal_closure
 from livefix.source import EditError
-import pytest
 
 from .helpers import assert_upstream_style
 from .helpers import changed_lines

@@ -2,10 +2,11 @@
 
 import ast
 
+import pytest
+
 from livefix.edits import _flow
 from livefix.edits import flow_no_reconnect_after_close
 from livefix.source import EditError
-import pytest
 
 from .helpers import assert_upstream_style
 from .helpers import changed_lines

@@ -3,13 +3,14 @@
 import ast
 
 from google.genai import errors
-from livefix.edits import flow_normal_closure
-from livefix.source import EditError
 import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.exceptions import ConnectionClosedError
 from websockets.exceptions import ConnectionClosedOK
 from websockets.frames import Close
+
+from livefix.edits import flow_normal_closure
+from livefix.source import EditError
 
 from .helpers import assert_upstream_style
 from .helpers import changed_lines

@@ -4,9 +4,10 @@ import ast
 import sys
 import types
 
+import pytest
+
 from livefix.edits import queue_remembers_close
 from livefix.source import EditError
-import pytest
 
 from .helpers import assert_upstream_style
 from .helpers import changed_lines
