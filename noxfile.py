@@ -27,6 +27,12 @@ def tests(session):
 
 @nox.session
 def stock(session):
-  """Runs the fix's unit tests on stock google-adk: they must fail there."""
+  """Runs the fix's tests on stock google-adk: they must fail there."""
   session.install(f'google-adk=={STOCK_RELEASE}', *TEST_REQUIREMENTS)
-  session.run('pytest', '--stock', 'tests/unittests', *session.posargs)
+  session.run(
+      'pytest',
+      '--stock',
+      'tests/unittests',
+      'tests/end_to_end',
+      *session.posargs,
+  )

@@ -1,0 +1,104 @@
+"""An application driving an agent through `Runner.run_live()`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import Callable
+from typing import Optional
+
+from google.adk.agents.live_request_queue import LiveRequestQueue
+from google.adk.agents.run_config import RunConfig
+from google.adk.events.event import Event
+from google.adk.runners import InMemoryRunner
+from google.genai import types
+
+# The endpoint cancels a connection idle this long, as the real service does
+# after minutes; a zombie connection then shows up within a second.
+IDLE_CANCEL_AFTER = 0.5
+# How long a run may take to end after close(); the fork takes milliseconds.
+END_TIMEOUT = 2.0
+# How long the endpoint is watched after the run ended: two idle cancels.
+WATCH = 2 * IDLE_CANCEL_AFTER + 0.2
+MODEL = 'gemini-live-2.5-flash'
+
+
+class LiveApp:
+  """An application that talks to an agent through `Runner.run_live()`."""
+
+  def __init__(self, agent, *, with_handle: bool):
+    self.queue = LiveRequestQueue()
+    self.events: list[Event] = []
+    self.error: Optional[BaseException] = None
+    self.closed_at: Optional[float] = None
+    self.ended_at: Optional[float] = None
+    self._runner = InMemoryRunner(agent=agent, app_name='live_e2e')
+    self._run_config = RunConfig(
+        response_modalities=['TEXT'],
+        session_resumption=types.SessionResumptionConfig()
+        if with_handle
+        else None,
+    )
+    self._task: Optional[asyncio.Task] = None
+
+  def say(self, text: str) -> None:
+    self.queue.send_content(
+        types.Content(role='user', parts=[types.Part(text=text)])
+    )
+
+  def close(self) -> None:
+    if self.closed_at is None:
+      self.closed_at = time.monotonic()
+    self.queue.close()
+
+  def start(self, on_event: Callable[[LiveApp, Event], None] = None):
+    self._task = asyncio.create_task(self._consume(on_event))
+    return self
+
+  async def _consume(self, on_event) -> None:
+    session = await self._runner.session_service.create_session(
+        app_name='live_e2e', user_id='user'
+    )
+    try:
+      async for event in self._runner.run_live(
+          user_id='user',
+          session_id=session.id,
+          live_request_queue=self.queue,
+          run_config=self._run_config,
+      ):
+        self.events.append(event)
+        if on_event:
+          on_event(self, event)
+    except Exception as e:  # The test asserts on what reached the caller.
+      self.error = e
+    finally:
+      self.ended_at = time.monotonic()
+
+  async def wait_end(self, timeout: float = END_TIMEOUT) -> bool:
+    """Whether the run ended within `timeout`; if not, it is cancelled."""
+    done, _ = await asyncio.wait([self._task], timeout=timeout)
+    if not done:
+      self._task.cancel()
+      with contextlib.suppress(asyncio.CancelledError):
+        await self._task
+    return bool(done)
+
+  def texts(self) -> list[str]:
+    return [
+        part.text
+        for event in self.events
+        if event.content and not event.partial
+        for part in event.content.parts or []
+        if part.text
+    ]
+
+
+def close_after_first_turn(app: LiveApp, event: Event) -> None:
+  if event.turn_complete:
+    app.close()
+
+
+def error_records(caplog) -> list[str]:
+  return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
