@@ -1,0 +1,116 @@
+"""The demo: does a live session stay closed after LiveRequestQueue.close()?
+
+    python contributing/samples/live_close/demo.py [--stock] [--real]
+
+Builds the fork into a virtual environment of its own (.venv-demo-fork), runs
+a live agent against a loopback Gemini Live endpoint (no credentials, no
+network), sends one turn, closes the queue after the answer, watches for three
+seconds and prints what happened. --stock does the same with stock google-adk
+in a second environment and prints both side by side. --real talks to the
+Gemini Live API instead; it needs GOOGLE_API_KEY. Needs only Python and pip.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import venv
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parents[2]
+DEFAULT_UPSTREAM = '1.39.1'
+SCENARIOS = {
+    'with a resumption handle (A)': ['--with-handle'],
+    'without a handle (B)': [],
+}
+ROWS = {
+    'connections_after_close': 'connections opened after close()',
+    'close_to_end_ms': 'close() to end of run_live',
+    'exception': 'exception in the async for',
+    'error_records': 'ERROR log records',
+}
+
+
+def _environment(name: str, requirements: list[str]) -> pathlib.Path:
+  """A virtual environment under the repository with `requirements` in it."""
+  path = ROOT / f'.venv-demo-{name}'
+  if not path.exists():
+    print(f'creating {path.name} ...', file=sys.stderr)
+    venv.create(path, with_pip=True)
+  python = path / ('Scripts' if os.name == 'nt' else 'bin') / 'python'
+  print(f'installing {" ".join(requirements)} ...', file=sys.stderr)
+  subprocess.run(
+      [python, '-m', 'pip', 'install', '--quiet', *requirements], check=True
+  )
+  return python
+
+
+def _measure(python: pathlib.Path, scenario: list[str], real: bool) -> dict:
+  command = [python, HERE / 'session.py', *scenario]
+  if real:
+    command.append('--real')
+  done = subprocess.run(command, capture_output=True, text=True)
+  if done.returncode != 0:
+    sys.exit(f'the live session failed to run:\n{done.stderr}')
+  return json.loads(done.stdout.splitlines()[-1])
+
+
+def _cell(key: str, value) -> str:
+  if key == 'close_to_end_ms':
+    return 'did not end' if value is None else f'{value} ms'
+  if key == 'exception':
+    return value or 'none'
+  return str(value)
+
+
+def _table(columns: dict[str, dict[str, dict]]) -> str:
+  width = max(len(label) for label in ROWS.values()) + 4
+  cell = 28
+  lines = [' ' * width + ''.join(f'{name:<{cell}}' for name in columns)]
+  for scenario in SCENARIOS:
+    lines.append(scenario)
+    for key, label in ROWS.items():
+      cells = ''.join(
+          f'{_cell(key, results[scenario][key])[:cell - 2]:<{cell}}'
+          for results in columns.values()
+      )
+      lines.append(f'  {label:<{width - 2}}{cells}')
+  return '\n'.join(line.rstrip() for line in lines)
+
+
+def main() -> None:
+  parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+  parser.add_argument('--stock', action='store_true', help='compare with stock')
+  parser.add_argument(
+      '--real', action='store_true', help='use the Gemini Live API'
+  )
+  parser.add_argument('--upstream', default=DEFAULT_UPSTREAM)
+  args = parser.parse_args()
+  if args.real and not os.environ.get('GOOGLE_API_KEY'):
+    sys.exit('--real needs a Gemini API key in GOOGLE_API_KEY')
+
+  builds = {
+      'fork': [f'--config-settings=upstream={args.upstream}', str(ROOT)],
+  }
+  if args.stock:
+    builds['stock'] = [f'google-adk=={args.upstream}']
+  columns = {}
+  for name, requirements in builds.items():
+    python = _environment(name, [*requirements, 'trustme'])
+    results = {
+        scenario: _measure(python, options, args.real)
+        for scenario, options in SCENARIOS.items()
+    }
+    version = next(iter(results.values()))['build']
+    columns[f'{name} {version}'] = results
+  where = 'the Gemini Live API' if args.real else 'a loopback endpoint'
+  print(f'One turn, then close(), then 3 s watched, against {where}:\n')
+  print(_table(columns))
+
+
+if __name__ == '__main__':
+  main()
