@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Callable
 
 from . import flow_ends_on_client_close
+from . import flow_ignores_go_away_after_close
 from . import flow_no_reconnect_after_close
 from . import flow_normal_closure
 from . import queue_remembers_close
@@ -15,6 +16,7 @@ EDITS = (
     flow_normal_closure,
     flow_ends_on_client_close,
     flow_no_reconnect_after_close,
+    flow_ignores_go_away_after_close,
 )
 
 

@@ -1,9 +1,13 @@
 """`run_live()` ends quietly when the client closed and the connection did too.
 
-The guard goes first in each handler of the reconnect loop that is the first
-to catch one of the errors a normal closure arrives as, so that it runs before
+A guard goes first in each handler of the reconnect loop that is the first to
+catch one of the errors a normal closure arrives as, so that it runs before
 the handler logs an error, reconnects or raises. Releases without an `APIError`
 handler meet google-genai's `APIError(1000)` in `except Exception`.
+
+Where the loop's body does not end in `break`, a connection that ends without
+an error (until 1.29 the receive loop swallows `ConnectionClosedOK`) starts
+the loop over, that is, a new connection: a guard ends the body there too.
 """
 
 from __future__ import annotations
@@ -29,8 +33,7 @@ _CATCHES = {
     'Exception': {'ConnectionClosed', 'ConnectionClosedOK', 'APIError'},
 }
 
-_GUARD = """\
-if {closed} and {helper}({error}):
+_ENDS_RUN = """\
   logger.info(
       'Live connection closed by the client for agent: %s',
       {context}.agent.name,
@@ -38,17 +41,19 @@ if {closed} and {helper}({error}):
   return
 """
 
-_WRAPPED_GUARD = """\
-if (
-    {closed}
-    and {helper}({error})
-):
-  logger.info(
-      'Live connection closed by the client for agent: %s',
-      {context}.agent.name,
-  )
-  return
-"""
+_GUARD = 'if {closed} and {helper}({error}):\n' + _ENDS_RUN
+
+_WRAPPED_GUARD = (
+    'if (\n    {closed}\n    and {helper}({error})\n):\n' + _ENDS_RUN
+)
+
+_FALL_THROUGH_GUARD = (
+    '# The connection ended without an error: after the client closed, that\n'
+    '# is the end of the session, not a reason to connect again.\n'
+    'if {closed}:\n' + _ENDS_RUN
+)
+
+_LEAVES_LOOP = (ast.Break, ast.Continue, ast.Raise, ast.Return)
 
 
 def _caught(handler: ast.ExceptHandler) -> set[str]:
@@ -88,6 +93,15 @@ def edit(text: str) -> str:
     # After the `except ...:` line, ahead of the comments that open the body.
     at = source.end_of_line(handler.type.end_lineno)
     splices.append(Splice(at, at, guard))
+  last = loop.try_.body[-1]
+  if not isinstance(last, _LEAVES_LOOP):
+    at = source.end_of_line(last.end_lineno)
+    fields = dict(closed=loop.closed_by_client, context=loop.context)
+    splices.append(
+        Splice(
+            at, at, block(_FALL_THROUGH_GUARD.format(**fields), last.col_offset)
+        )
+    )
   if caught_before != _CATCHES['Exception']:
     raise EditError(
         'run_live() does not catch '

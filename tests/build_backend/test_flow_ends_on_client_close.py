@@ -58,6 +58,27 @@ def test_guards_first_handler_of_each_closure(release, pristine):
       assert 'closed by the client' in ast.unparse(guard.body[0])
 
 
+# Releases whose loop body does not end in `break`: a connection that ends
+# without an error starts the loop over.
+_FALLS_THROUGH = {'1.20.0', '1.28.1', '1.29.0', '2.0.0'}
+
+
+@pytest.mark.parametrize('release', _GUARDED)
+def test_ends_a_loop_body_that_falls_through(release, pristine):
+  before = flow_normal_closure.edit(pristine(release, PATH))
+
+  after = flow_ends_on_client_close.edit(before)
+
+  body = _flow.find_reconnect_loop(ast.parse(after)).try_.body
+  guarded = isinstance(body[-1], ast.If) and (
+      ast.unparse(body[-1].test)
+      == 'invocation_context.live_request_queue.closed'
+  )
+  assert guarded == (release in _FALLS_THROUGH)
+  if guarded:
+    assert isinstance(body[-1].body[-1], ast.Return)
+
+
 def test_fails_loudly_on_unnamed_handler():
   source = (
       'class BaseLlmFlow:\n'

@@ -1,0 +1,48 @@
+"""What stock google-adk does, on the installed release, where releases differ.
+
+Measured on the official wheels of every supported release:
+
+| releases | reconnects with a handle after | on goAway |
+| --- | --- | --- |
+| 1.20.0 - 1.28.x | ConnectionClosedOK (with or without a handle) | nothing |
+| 1.29.0 - 1.36.0, 2.0.0 - 2.3.0 | ConnectionClosed, APIError 1000/1006 | raises ConnectionClosed |
+| 1.36.1 - 1.38.0 | ConnectionClosed, APIError 1000/1006 | reconnect sentinel |
+| 1.39.x, 2.4.0 - 2.8.x | ConnectionClosed, APIError 1000/1006/1011 | reconnect sentinel |
+
+Before 1.34.3, and in 2.0.0 - 2.1.0, a reconnect asks for transparent
+resumption, which google-genai refuses on the Gemini API: there, a resumed
+connection fails in the client before it is opened.
+"""
+
+from importlib.metadata import version
+
+from packaging.version import Version
+from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosedOK
+
+RELEASE = Version(Version(version('google-adk')).public)
+
+
+def _in(low: str, high: str) -> bool:
+  return Version(low) <= RELEASE < Version(high)
+
+
+# Before 1.29 the receive loop swallows ConnectionClosedOK and the connection
+# loop starts over; the error handlers never reconnect.
+RECONNECTS_ON_ERRORS = RELEASE >= Version('1.29.0')
+GO_AWAY_RECONNECTS = RECONNECTS_ON_ERRORS
+RESUMES_ON_GEMINI_API = _in('1.34.3', '2.0.0') or RELEASE >= Version('2.2.0')
+_API_ERROR_CODES = (
+    {1000, 1006, 1011}
+    if _in('1.39.0', '2.0.0') or RELEASE >= Version('2.4.0')
+    else {1000, 1006}
+)
+
+
+def resumes_after(error: Exception) -> bool:
+  """Whether stock reconnects after `error` while it holds a handle."""
+  if not RECONNECTS_ON_ERRORS:
+    return isinstance(error, ConnectionClosedOK)
+  if isinstance(error, ConnectionClosed):
+    return True
+  return getattr(error, 'code', None) in _API_ERROR_CODES
