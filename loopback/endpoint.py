@@ -43,8 +43,12 @@ class Connection:
 
   number: int
   opened_at: float
+  setup: Optional[dict[str, Any]] = None
+  """The `setup` message, once the client has sent it."""
   handle: Optional[str] = None
   """The session resumption handle presented in `setup`, if any."""
+  handles_issued: list[str] = dataclasses.field(default_factory=list)
+  """The resumption handles sent on this connection, in order."""
   frames: list[dict[str, Any]] = dataclasses.field(default_factory=list)
   closed_at: Optional[float] = None
   closed_by: Optional[str] = None
@@ -112,10 +116,10 @@ class LiveEndpoint:
     return [c for c in self.connections if c.opened_at > moment]
 
   async def wait_for_connections(self, count: int, timeout: float) -> None:
-    """Waits until `count` connections have been opened."""
+    """Waits until `count` connections have been opened and set up."""
 
     async def poll():
-      while len(self.connections) < count:
+      while sum(c.setup is not None for c in self.connections) < count:
         await asyncio.sleep(0.005)
 
     await asyncio.wait_for(poll(), timeout)
@@ -181,7 +185,8 @@ class LiveEndpoint:
     setup = await inbox.get()
     if setup is None:
       return
-    resumption = setup.get('setup', {}).get('sessionResumption')
+    connection.setup = setup.get('setup', {})
+    resumption = connection.setup.get('sessionResumption')
     if resumption is not None:
       connection.handle = resumption.get('handle')
     await asyncio.sleep(self.setup_delays.get(connection.number, 0))
@@ -254,6 +259,7 @@ class LiveEndpoint:
   ) -> None:
     handle = f'handle-{connection.number}-{len(self.handles_issued) + 1}'
     self.handles_issued.append(handle)
+    connection.handles_issued.append(handle)
     await websocket.send(
         json.dumps(
             {

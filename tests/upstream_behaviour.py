@@ -9,6 +9,9 @@ Measured on the official wheels of every supported release:
 | 1.36.1 - 1.38.0 | ConnectionClosed, APIError 1000/1006 | reconnect sentinel |
 | 1.39.x, 2.4.0 - 2.8.x | ConnectionClosed, APIError 1000/1006/1011 | reconnect sentinel |
 
+From 2.7.0, without a handle, a normal closure (`ConnectionClosedOK`,
+`APIError` 1000) ends the run quietly: scenario B is already fixed there.
+
 Before 1.34.3, and in 2.0.0 - 2.1.0, a reconnect asks for transparent
 resumption, which google-genai refuses on the Gemini API: there, a resumed
 connection fails in the client before it is opened.
@@ -16,6 +19,7 @@ connection fails in the client before it is opened.
 
 from importlib.metadata import version
 
+from google.genai import errors
 from packaging.version import Version
 from websockets.exceptions import ConnectionClosed
 from websockets.exceptions import ConnectionClosedOK
@@ -46,3 +50,13 @@ def resumes_after(error: Exception) -> bool:
   if isinstance(error, ConnectionClosed):
     return True
   return getattr(error, 'code', None) in _API_ERROR_CODES
+
+
+def ends_quietly_without_handle(error: Exception) -> bool:
+  """Whether stock ends the run without raising `error` when it holds no
+  handle."""
+  if RELEASE < Version('2.7.0'):
+    return False
+  if isinstance(error, errors.APIError):
+    return error.code == 1000
+  return isinstance(error, ConnectionClosedOK)
