@@ -1,4 +1,5 @@
-"""python -m livefix build|diff: the fork's wheel, and what it changes."""
+"""python -m livefix build|diff|check: the fork's wheel, what it changes, and
+whether the fix holds on upstream releases."""
 
 from __future__ import annotations
 
@@ -8,18 +9,9 @@ import sys
 import tempfile
 
 from . import buildapi
-from . import fetch
+from . import check
 from . import fork
 from . import releases
-from . import source
-from . import wheel
-
-_ERRORS = (
-    fetch.FetchError,
-    releases.UnsupportedRelease,
-    source.EditError,
-    wheel.WheelError,
-)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,8 +35,18 @@ def main(argv: list[str] | None = None) -> int:
   commands.add_parser(
       'diff', parents=[common], help='print the diff from upstream to the fork'
   )
+  checks = commands.add_parser(
+      'check',
+      parents=[common],
+      help='fetch, verify and edit releases, and confirm the guards',
+  )
+  checks.add_argument(
+      '--all', action='store_true', help='every supported release'
+  )
   args = parser.parse_args(argv)
 
+  if args.command == 'check':
+    return _check(args)
   release = buildapi.upstream_release({'upstream': args.upstream})
   try:
     with tempfile.TemporaryDirectory() as downloads:
@@ -52,12 +54,21 @@ def main(argv: list[str] | None = None) -> int:
       if args.command == 'build':
         args.out.mkdir(parents=True, exist_ok=True)
         print(f'built {the_fork.write_wheel(args.out)}')
-  except _ERRORS as e:
+  except fork.ERRORS as e:
     print(f'error: {e}', file=sys.stderr)
     return 1
   if args.command == 'diff' or args.diff:
     sys.stdout.write(the_fork.diff())
   return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+  if args.all:
+    names = list(releases.WHEEL_SHA256)
+  else:
+    names = [buildapi.upstream_release({'upstream': args.upstream})]
+  with tempfile.TemporaryDirectory() as downloads:
+    return 0 if check.report(names, pathlib.Path(downloads)) else 1
 
 
 if __name__ == '__main__':

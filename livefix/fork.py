@@ -10,7 +10,16 @@ import zipfile
 from . import edits
 from . import fetch
 from . import releases
+from . import source
 from . import wheel
+
+# What preparing or writing a fork raises for a reason the user can act on.
+ERRORS = (
+    fetch.FetchError,
+    releases.UnsupportedRelease,
+    source.EditError,
+    wheel.WheelError,
+)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -11,7 +11,7 @@ from ..source import find_method
 
 PATH = 'google/adk/flows/llm_flows/base_llm_flow.py'
 
-_NESTED_SCOPES = (
+NESTED_SCOPES = (
     ast.For,
     ast.AsyncFor,
     ast.While,
@@ -20,6 +20,8 @@ _NESTED_SCOPES = (
     ast.Lambda,
     ast.ClassDef,
 )
+# Statements after which the loop's body does not go on to its end.
+LEAVES_LOOP = (ast.Break, ast.Continue, ast.Raise, ast.Return)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,6 +66,6 @@ def continues_loop(node: ast.AST) -> bool:
   """Whether `node` holds a `continue` of the loop it stands in."""
   if isinstance(node, ast.Continue):
     return True
-  if isinstance(node, _NESTED_SCOPES):
+  if isinstance(node, NESTED_SCOPES):
     return False
   return any(continues_loop(child) for child in ast.iter_child_nodes(node))

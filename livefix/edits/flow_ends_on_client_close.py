@@ -20,6 +20,7 @@ from ..source import MAX_LINE
 from ..source import Source
 from ..source import Splice
 from ._flow import find_reconnect_loop
+from ._flow import LEAVES_LOOP
 from ._flow import PATH
 from .flow_normal_closure import HELPER
 
@@ -52,8 +53,6 @@ _FALL_THROUGH_GUARD = (
     '# is the end of the session, not a reason to connect again.\n'
     'if {closed}:\n' + _ENDS_RUN
 )
-
-_LEAVES_LOOP = (ast.Break, ast.Continue, ast.Raise, ast.Return)
 
 
 def _caught(handler: ast.ExceptHandler) -> set[str]:
@@ -94,7 +93,7 @@ def edit(text: str) -> str:
     at = source.end_of_line(handler.type.end_lineno)
     splices.append(Splice(at, at, guard))
   last = loop.try_.body[-1]
-  if not isinstance(last, _LEAVES_LOOP):
+  if not isinstance(last, LEAVES_LOOP):
     at = source.end_of_line(last.end_lineno)
     fields = dict(closed=loop.closed_by_client, context=loop.context)
     splices.append(

@@ -1,0 +1,183 @@
+"""Checks the fix on upstream releases without installing them.
+
+For each release: fetch and verify the official wheel, apply the edits (which
+compiles the result), then confirm on the edited syntax tree that the guards
+stand where the client's close has to pass them. The reachability checks look
+at the result, not at what the edits meant to do, so an edit that misses a
+handler, a reconnect or a goAway fails here.
+"""
+
+from __future__ import annotations
+
+import ast
+import concurrent.futures
+import dataclasses
+import pathlib
+import time
+from typing import Iterable
+from typing import Iterator
+
+from . import fork
+from . import source
+from .edits import _flow
+from .edits import queue_remembers_close
+
+# Downloads run side by side: each is a pip process waiting on the network.
+_PARALLEL_DOWNLOADS = 4
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+  release: str
+  problems: tuple[str, ...]
+  lines_added: int = 0
+
+  @property
+  def ok(self) -> bool:
+    return not self.problems
+
+  def line(self) -> str:
+    if self.ok:
+      return f'{self.release:<8} ok      +{self.lines_added} lines'
+    return f'{self.release:<8} FAILED  ' + '; '.join(self.problems)
+
+
+def _closed_test(node: ast.expr) -> bool:
+  return ast.unparse(node).endswith('.live_request_queue.closed')
+
+
+def _conjuncts(test: ast.expr) -> list[ast.expr]:
+  if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+    return test.values
+  return [test]
+
+
+def _requires_open(test: ast.expr) -> bool:
+  """Whether `test` can only hold while the queue is not closed."""
+  return any(
+      isinstance(c, ast.UnaryOp)
+      and isinstance(c.op, ast.Not)
+      and _closed_test(c.operand)
+      for c in _conjuncts(test)
+  )
+
+
+def _ends_when_closed(statement: ast.stmt) -> bool:
+  """Whether `statement` is an `if` that returns once the queue is closed."""
+  return (
+      isinstance(statement, ast.If)
+      and any(_closed_test(c) for c in _conjuncts(statement.test))
+      and isinstance(statement.body[-1], ast.Return)
+  )
+
+
+def _unguarded_continues(
+    statements: list[ast.stmt], guarded: bool = False
+) -> Iterator[int]:
+  """Lines of `continue`s of the loop not under a `not closed` condition."""
+  for statement in statements:
+    if isinstance(statement, ast.Continue) and not guarded:
+      yield statement.lineno
+    elif isinstance(statement, ast.If):
+      yield from _unguarded_continues(
+          statement.body, guarded or _requires_open(statement.test)
+      )
+      yield from _unguarded_continues(statement.orelse, guarded)
+    elif not isinstance(statement, _flow.NESTED_SCOPES):
+      for field in ('body', 'orelse', 'finalbody', 'handlers'):
+        yield from _unguarded_continues(getattr(statement, field, []), guarded)
+
+
+def _flow_problems(text: str) -> Iterator[str]:
+  tree = ast.parse(text)
+  if not any(
+      isinstance(node, ast.FunctionDef) and node.name == '_is_normal_closure'
+      for node in tree.body
+  ):
+    yield 'no _is_normal_closure()'
+  loop = _flow.find_reconnect_loop(tree)
+  for line in _unguarded_continues(loop.try_.body + loop.try_.handlers):
+    yield f'line {line}: reconnects after the close'
+  for handler in loop.try_.handlers:
+    caught = ast.unparse(handler.type)
+    if ('ConnectionClosed' in caught or 'APIError' in caught) and not (
+        _ends_when_closed(handler.body[0])
+    ):
+      yield f'line {handler.lineno}: `except {caught}` is not guarded'
+  last = loop.try_.body[-1]
+  if not isinstance(last, _flow.LEAVES_LOOP) and not _ends_when_closed(last):
+    yield 'the loop starts over after a connection ends'
+  receive = source.find_method(
+      source.find_class(tree, 'BaseLlmFlow'), '_receive_from_model'
+  )
+  for node in ast.walk(receive):
+    if (
+        isinstance(node, ast.If)
+        and ast.unparse(node.test).endswith('.go_away')
+        and not _ends_when_closed(node.body[0])
+    ):
+      yield f'line {node.lineno}: a goAway is answered after the close'
+
+
+def _queue_problems(text: str) -> Iterator[str]:
+  queue = source.find_class(ast.parse(text), 'LiveRequestQueue')
+  for name in ('closed', 'is_closed'):
+    method = source.find_method(queue, name)
+    if not any(ast.unparse(d) == 'property' for d in method.decorator_list):
+      yield f'LiveRequestQueue.{name} is not a property'
+  close = ast.unparse(source.find_method(queue, 'close'))
+  if 'self.send(' not in close:
+    yield 'close() does not go through send()'
+  send = source.find_method(queue, 'send')
+  if not any(
+      isinstance(node, ast.Assign)
+      and ast.unparse(node) == 'self._closed = True'
+      for node in ast.walk(send)
+  ):
+    yield 'send() does not remember a close'
+
+
+def check_fork(the_fork: fork.Fork) -> Result:
+  """Confirms the guards in an edited release."""
+  problems = []
+  for find, path in (
+      (_queue_problems, queue_remembers_close.PATH),
+      (_flow_problems, _flow.PATH),
+  ):
+    try:
+      problems += find(the_fork.edited[path])
+    except source.EditError as e:
+      problems.append(str(e))
+  added = sum(
+      line.startswith('+') and not line.startswith('+++')
+      for line in the_fork.diff().splitlines()
+  )
+  return Result(the_fork.release, tuple(problems), added)
+
+
+def check(release: str, download_dir: pathlib.Path) -> Result:
+  """Fetches, verifies and edits `release`, then confirms its guards."""
+  try:
+    return check_fork(fork.prepare(release, download_dir / release))
+  except fork.ERRORS as e:
+    return Result(release, (str(e).replace('\n', ' '),))
+
+
+def check_all(
+    names: Iterable[str], download_dir: pathlib.Path
+) -> Iterator[Result]:
+  """Checks each release, yielding results in the order given."""
+  with concurrent.futures.ThreadPoolExecutor(_PARALLEL_DOWNLOADS) as pool:
+    yield from pool.map(lambda name: check(name, download_dir), names)
+
+
+def report(names: list[str], download_dir: pathlib.Path) -> bool:
+  """Prints one line per release and a summary; returns whether all passed."""
+  started = time.monotonic()
+  passed = 0
+  for result in check_all(names, download_dir):
+    print(result.line(), flush=True)
+    passed += result.ok
+  elapsed = time.monotonic() - started
+  print(f'{passed}/{len(names)} releases ok in {elapsed:.0f} s')
+  return passed == len(names)
