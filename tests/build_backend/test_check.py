@@ -74,5 +74,5 @@ def test_report_counts_releases(tmp_path, capsys):
 
 def test_command_exits_nonzero_on_a_failure(capsys):
   assert __main__.main(['check', '--upstream', '1.39.1']) == 0
-  assert __main__.main(['check', '--upstream', '9.9.9']) == 1
+  assert __main__.main(['check', '--upstream', '1.19.0']) == 1
   assert 'not supported by this fork' in capsys.readouterr().out
