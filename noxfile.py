@@ -1,34 +1,90 @@
-"""Sessions: the fork's main job, its tests, and the same tests on stock."""
+"""Sessions: the fork's main job, its tests on each upstream release, and the
+same tests on stock google-adk, where the tests of the fix must fail.
+
+`nox` alone runs the build tooling's tests, the fast check of every release,
+and the full suites on a representative set of releases. `nox -s tests stock`
+runs the full suites on every supported release.
+"""
+
+import pathlib
+import sys
 
 import nox
 
-nox.options.sessions = ['tests', 'stock']
+# The release table and versions come from the build package itself.
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+from livefix import releases
+
+nox.options.default_venv_backend = 'uv|virtualenv'
 nox.options.error_on_missing_interpreters = True
 
 PYPROJECT = nox.project.load_toml('pyproject.toml')
 TEST_REQUIREMENTS = nox.project.dependency_groups(PYPROJECT, 'test')
-# The release stock runs are compared with: the fork's default.
-STOCK_RELEASE = '1.39.1'
+# Both handler shapes, with and without the goAway reconnect, and the first
+# and last release of each family.
+REPRESENTATIVE = [
+    '1.20.0',
+    '1.28.1',
+    '1.29.0',
+    '1.36.1',
+    '1.39.1',
+    '2.0.0',
+    '2.8.0',
+]
+UPSTREAM = nox.parametrize('upstream', list(releases.WHEEL_SHA256))
+
+nox.options.sessions = ['tooling', 'check'] + [
+    f'{kind}(upstream={release!r})'
+    for kind in ('tests', 'stock')
+    for release in REPRESENTATIVE
+]
+
+
+def _install_fork(session, release: str) -> None:
+  session.install('-C', f'upstream={release}', '.', *TEST_REQUIREMENTS)
+  session.run(
+      'python',
+      '-c',
+      'import sys; from importlib.metadata import version;'
+      ' sys.exit(version("google-adk") != sys.argv[1])',
+      releases.fork_version(release),
+  )
 
 
 @nox.session
 def fork(session):
   """Builds the fork's wheel into dist/ and prints its diff against upstream."""
-  session.install('packaging>=22')
+  session.install('pip', 'packaging>=22')
   session.run('python', '-m', 'livefix', 'build', '--diff', *session.posargs)
 
 
 @nox.session
-def tests(session):
-  """Installs the fork from this tree, then runs every test."""
-  session.install('.', *TEST_REQUIREMENTS)
-  session.run('pytest', *session.posargs)
+def tooling(session):
+  """Tests the build backend, the edits and the check on real releases."""
+  _install_fork(session, releases.DEFAULT)
+  session.run('pytest', 'tests/build_backend', *session.posargs)
 
 
 @nox.session
-def stock(session):
-  """Runs the fix's tests on stock google-adk: they must fail there."""
-  session.install(f'google-adk=={STOCK_RELEASE}', *TEST_REQUIREMENTS)
+def check(session):
+  """Fetches, verifies and edits every supported release."""
+  session.install('pip', 'packaging>=22')
+  session.run('python', '-m', 'livefix', 'check', '--all')
+
+
+@nox.session
+@UPSTREAM
+def tests(session, upstream):
+  """Runs the fix's unit and end-to-end tests on the fork of a release."""
+  _install_fork(session, upstream)
+  session.run('pytest', 'tests/unittests', 'tests/end_to_end', *session.posargs)
+
+
+@nox.session
+@UPSTREAM
+def stock(session, upstream):
+  """Runs the same tests on stock google-adk: the fix's tests must fail."""
+  session.install(f'google-adk=={upstream}', *TEST_REQUIREMENTS)
   session.run(
       'pytest',
       '--stock',
