@@ -42,10 +42,12 @@ _ENDS_RUN = """\
   return
 """
 
-_GUARD = 'if {closed} and {helper}({error}):\n' + _ENDS_RUN
+# The closed flag goes last: a condition that ends in a call is split inside
+# the call's parentheses by pyink, which would rewrap the inserted lines.
+_GUARD = 'if {helper}({error}) and {closed}:\n' + _ENDS_RUN
 
 _WRAPPED_GUARD = (
-    'if (\n    {closed}\n    and {helper}({error})\n):\n' + _ENDS_RUN
+    'if (\n    {helper}({error})\n    and {closed}\n):\n' + _ENDS_RUN
 )
 
 _FALL_THROUGH_GUARD = (

@@ -46,8 +46,8 @@ def test_upstream_release_is_chosen_by_config_then_env(
 def test_build_wheel_for_chosen_release(tmp_path):
   name = buildapi.build_wheel(str(tmp_path), {'upstream': '1.36.1'})
 
-  assert name == 'google_adk-1.36.1+livefix.1-py3-none-any.whl'
-  assert _version(tmp_path / name) == '1.36.1+livefix.1'
+  assert name == 'google_adk-1.36.1+livefix.2-py3-none-any.whl'
+  assert _version(tmp_path / name) == '1.36.1+livefix.2'
 
 
 def test_metadata_keeps_upstream_dependencies(tmp_path, upstream_wheel):
@@ -79,9 +79,9 @@ def test_sdist_carries_no_upstream_code_and_builds_its_release(tmp_path):
   with tarfile.open(tmp_path / name) as sdist:
     members = sdist.getnames()
     sdist.extractall(tmp_path / 'unpacked')
-  assert name == 'google_adk-1.29.0+livefix.1.tar.gz'
+  assert name == 'google_adk-1.29.0+livefix.2.tar.gz'
   assert not [m for m in members if '/google/' in m]
-  assert 'google_adk-1.29.0+livefix.1/livefix/buildapi.py' in members
+  assert 'google_adk-1.29.0+livefix.2/livefix/buildapi.py' in members
   subprocess.run(
       [
           sys.executable,
@@ -92,13 +92,13 @@ def test_sdist_carries_no_upstream_code_and_builds_its_release(tmp_path):
           '--quiet',
           '--wheel-dir',
           str(tmp_path / 'wheels'),
-          str(tmp_path / 'unpacked' / 'google_adk-1.29.0+livefix.1'),
+          str(tmp_path / 'unpacked' / 'google_adk-1.29.0+livefix.2'),
       ],
       check=True,
       env={k: v for k, v in os.environ.items() if k != buildapi.ENV_VAR},
   )
   [built] = (tmp_path / 'wheels').iterdir()
-  assert _version(built) == '1.29.0+livefix.1'
+  assert _version(built) == '1.29.0+livefix.2'
 
 
 def test_diff_command_changes_only_the_two_files():

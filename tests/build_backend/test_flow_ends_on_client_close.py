@@ -51,8 +51,8 @@ def test_guards_first_handler_of_each_closure(release, pristine):
     guard = handler.body[0]
     if flow_normal_closure.HELPER in ast.unparse(guard):
       assert ast.unparse(guard.test) == (
-          'invocation_context.live_request_queue.closed and'
-          f' _is_normal_closure({handler.name})'
+          f'_is_normal_closure({handler.name}) and'
+          ' invocation_context.live_request_queue.closed'
       )
       assert isinstance(guard.body[-1], ast.Return)
       assert 'closed by the client' in ast.unparse(guard.body[0])
