@@ -62,19 +62,9 @@ _NORMAL_CLOSURES = {
 }
 
 
-def _drops(*errors_by_id: tuple[str, Callable[[], Exception]], fixed=False):
-  """Parameters of connection errors; with `fixed`, marked `needs_fix` where
-  stock google-adk would resume after them instead of ending."""
-  return [
-      pytest.param(
-          make,
-          id=name,
-          marks=[pytest.mark.needs_fix]
-          if fixed and resumes_after(make())
-          else [],
-      )
-      for name, make in errors_by_id
-  ]
+def _params(makers: dict[str, Callable[[], Exception]]):
+  """One parameter per connection error, named by its key."""
+  return [pytest.param(make, id=name) for name, make in makers.items()]
 
 
 def _handle_update(handle: str) -> LlmResponse:
@@ -265,19 +255,26 @@ async def test_close_ends_run_after_normal_closure(
   assert _client_close_logged(caplog)
 
 
-@pytest.mark.asyncio
-@pytest.mark.parametrize(
-    'abnormal',
-    _drops(
-        ('APIError(1006)', lambda: _api_error(1006)),
-        ('APIError(1011)', lambda: _api_error(1011)),
-        ('Closed(1006)', lambda: _closed(1006)),
-        ('Closed(1011)', lambda: _closed(1011)),
-        fixed=True,
-    ),
-)
-async def test_close_then_abnormal_closure_raises_without_reconnect(abnormal):
-  error = abnormal()
+_ABNORMAL_CLOSURES = {
+    'APIError(1006)': lambda: _api_error(1006),
+    'APIError(1011)': lambda: _api_error(1011),
+    'Closed(1006)': lambda: _closed(1006),
+    'Closed(1011)': lambda: _closed(1011),
+}
+
+
+def _abnormal_closures(stock_resumes: bool):
+  """The abnormal closures after which stock does, or does not, resume."""
+  return _params(
+      {
+          name: make
+          for name, make in _ABNORMAL_CLOSURES.items()
+          if resumes_after(make()) == stock_resumes
+      }
+  )
+
+
+async def _assert_raises_without_reconnect(error: Exception) -> None:
   connection = _FakeConnection(
       [_handle_update('handle-1'), _model_turn('hello')], on_close=error
   )
@@ -291,16 +288,33 @@ async def test_close_then_abnormal_closure_raises_without_reconnect(abnormal):
   assert llm.connects == [None]
 
 
+@pytest.mark.needs_fix
+@pytest.mark.asyncio
+@pytest.mark.parametrize('abnormal', _abnormal_closures(stock_resumes=True))
+async def test_close_then_abnormal_closure_raises_without_reconnect(abnormal):
+  await _assert_raises_without_reconnect(abnormal())
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize('abnormal', _abnormal_closures(stock_resumes=False))
+async def test_close_then_closure_stock_does_not_resume_after_raises(
+    abnormal,
+):
+  await _assert_raises_without_reconnect(abnormal())
+
+
 @pytest.mark.asyncio
 @pytest.mark.parametrize(
     'drop',
-    _drops(
-        ('APIError(1000)', lambda: _api_error(1000)),
-        ('APIError(1006)', lambda: _api_error(1006)),
-        ('APIError(1011)', lambda: _api_error(1011)),
-        ('Closed(1000)', lambda: _closed(1000)),
-        ('Closed(1006)', lambda: _closed(1006)),
-        ('ClosedOK', _closed_ok),
+    _params(
+        {
+            'APIError(1000)': lambda: _api_error(1000),
+            'APIError(1006)': lambda: _api_error(1006),
+            'APIError(1011)': lambda: _api_error(1011),
+            'Closed(1000)': lambda: _closed(1000),
+            'Closed(1006)': lambda: _closed(1006),
+            'ClosedOK': _closed_ok,
+        }
     ),
 )
 async def test_drop_without_close_does_what_stock_does(drop):
