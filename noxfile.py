@@ -7,7 +7,9 @@ runs the full suites on every supported release.
 """
 
 import pathlib
+import shutil
 import sys
+import tarfile
 
 import nox
 
@@ -33,7 +35,7 @@ REPRESENTATIVE = [
 ]
 UPSTREAM = nox.parametrize('upstream', list(releases.WHEEL_SHA256))
 
-nox.options.sessions = ['tooling', 'check'] + [
+nox.options.sessions = ['tooling', 'check', 'upstream_tree'] + [
     f'{kind}(upstream={release!r})'
     for kind in ('tests', 'stock')
     for release in REPRESENTATIVE
@@ -70,6 +72,36 @@ def check(session):
   """Fetches, verifies and edits every supported release."""
   session.install('pip', 'packaging>=22')
   session.run('python', '-m', 'livefix', 'check', '--all')
+
+
+@nox.session
+def upstream_tree(session):
+  """Applies the fix to upstream's sdist, installs that tree and runs the
+  tests `apply` copied into it, as a pull request's reviewer would."""
+  session.install('pip', 'packaging>=22')
+  downloads = pathlib.Path(session.create_tmp())
+  tree = downloads / f'google_adk-{releases.DEFAULT}'
+  shutil.rmtree(tree, ignore_errors=True)
+  session.run(
+      'python',
+      '-m',
+      'pip',
+      'download',
+      '--no-deps',
+      '--no-binary=:all:',
+      '--dest',
+      str(downloads),
+      f'google-adk=={releases.DEFAULT}',
+  )
+  with tarfile.open(f'{tree}.tar.gz') as sdist:
+    sdist.extractall(downloads, filter='data')
+  session.run('python', '-m', 'livefix', 'apply', str(tree))
+  # uv reuses a wheel built from the same path while pyproject.toml keeps its
+  # time stamp, which the archive restores: build this tree afresh.
+  (tree / 'pyproject.toml').touch()
+  session.install(str(tree), 'pytest', 'pytest-asyncio')
+  session.chdir(tree)
+  session.run('pytest', 'tests/unittests', *session.posargs)
 
 
 @nox.session

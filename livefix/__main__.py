@@ -1,5 +1,5 @@
-"""python -m livefix build|diff|check: the fork's wheel, what it changes, and
-whether the fix holds on upstream releases."""
+"""python -m livefix build|diff|check|apply: the fork's wheel, what it changes,
+whether the fix holds on upstream releases, and the fix in an upstream tree."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pathlib
 import sys
 import tempfile
 
+from . import apply
 from . import buildapi
 from . import check
 from . import fork
@@ -43,10 +44,24 @@ def main(argv: list[str] | None = None) -> int:
   checks.add_argument(
       '--all', action='store_true', help='every supported release'
   )
+  applies = commands.add_parser(
+      'apply', help='apply the fix and its tests to an upstream source tree'
+  )
+  applies.add_argument('tree', type=pathlib.Path, metavar='PATH')
+  applies.add_argument(
+      '--upstream', help="the tree's release (default: its version.py)"
+  )
+  applies.add_argument(
+      '--allow-dirty',
+      action='store_true',
+      help='apply to a git checkout with uncommitted changes',
+  )
   args = parser.parse_args(argv)
 
   if args.command == 'check':
     return _check(args)
+  if args.command == 'apply':
+    return _apply(args)
   release = buildapi.upstream_release({'upstream': args.upstream})
   try:
     with tempfile.TemporaryDirectory() as downloads:
@@ -59,6 +74,18 @@ def main(argv: list[str] | None = None) -> int:
     return 1
   if args.command == 'diff' or args.diff:
     sys.stdout.write(the_fork.diff())
+  return 0
+
+
+def _apply(args: argparse.Namespace) -> int:
+  try:
+    changes = apply.apply(args.tree, args.upstream, args.allow_dirty)
+  except (apply.ApplyError, *fork.ERRORS) as e:
+    print(f'error: {e}', file=sys.stderr)
+    return 1
+  width = max(len(change.path) for change in changes)
+  for change in changes:
+    print(change.line(width))
   return 0
 
 

@@ -1,6 +1,9 @@
-"""Official upstream wheels, downloaded once per test session."""
+"""Official upstream wheels and sdists."""
 
 import pathlib
+import subprocess
+import sys
+import tarfile
 import zipfile
 
 import pytest
@@ -30,3 +33,44 @@ def pristine(upstream_wheel):
       return archive.read(path).decode()
 
   return read
+
+
+@pytest.fixture(scope='session')
+def upstream_sdist(tmp_path_factory):
+  downloads = tmp_path_factory.mktemp('sdists')
+  sdists = {}
+
+  def get(release: str) -> pathlib.Path:
+    if release not in sdists:
+      subprocess.run(
+          [
+              sys.executable,
+              '-m',
+              'pip',
+              'download',
+              '--no-deps',
+              '--no-binary=:all:',
+              '--disable-pip-version-check',
+              '--dest',
+              str(downloads),
+              f'google-adk=={release}',
+          ],
+          check=True,
+          capture_output=True,
+      )
+      sdists[release] = downloads / f'google_adk-{release}.tar.gz'
+    return sdists[release]
+
+  return get
+
+
+@pytest.fixture
+def sdist_tree(upstream_sdist, tmp_path):
+  """Unpacks a release's upstream sdist: a source tree like a checkout's."""
+
+  def unpack(release: str) -> pathlib.Path:
+    with tarfile.open(upstream_sdist(release)) as sdist:
+      sdist.extractall(tmp_path, filter='data')
+    return tmp_path / f'google_adk-{release}'
+
+  return unpack

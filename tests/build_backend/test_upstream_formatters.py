@@ -10,7 +10,6 @@ import collections
 import pathlib
 import subprocess
 import sys
-import tarfile
 
 import pytest
 
@@ -18,34 +17,6 @@ from livefix import edits
 
 from .helpers import changed_lines
 from .helpers import RELEASES
-
-
-@pytest.fixture(scope='module')
-def sdist_tree(tmp_path_factory):
-  def unpack(release: str) -> pathlib.Path:
-    downloads = tmp_path_factory.mktemp('sdist')
-    subprocess.run(
-        [
-            sys.executable,
-            '-m',
-            'pip',
-            'download',
-            '--no-deps',
-            '--no-binary=:all:',
-            '--disable-pip-version-check',
-            '--dest',
-            str(downloads),
-            f'google-adk=={release}',
-        ],
-        check=True,
-        capture_output=True,
-    )
-    [archive] = downloads.glob('*.tar.gz')
-    with tarfile.open(archive) as sdist:
-      sdist.extractall(downloads, filter='data')
-    return downloads / f'google_adk-{release}'
-
-  return unpack
 
 
 def _formatted(tree: pathlib.Path, path: str, text: str) -> str:

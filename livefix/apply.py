@@ -1,0 +1,164 @@
+"""Applies the fix to an upstream source tree, for a pull request.
+
+The tree is a git checkout of adk-python at a release, or an unpacked
+google-adk sdist: both keep the package under `src/google/adk/`. The fix's
+unit tests come along, adapted to the tree: the release table they consult
+moves beside them, and the `needs_fix` marks, which only this repository's
+stock runs read, are dropped.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import difflib
+import pathlib
+import subprocess
+
+from . import edits
+from . import releases
+from . import source
+from .edits import queue_remembers_close
+
+_TESTS = pathlib.Path(__file__).resolve().parent.parent / 'tests'
+# What stock does on each release, as our tests import it, and as the copied
+# tests import it from beside them.
+_RELEASE_TABLE = 'tests.upstream_behaviour'
+_RELEASE_TABLE_THERE = 'live_close_releases'
+# Where each of our files goes in the tree, by its path under tests/.
+_TEST_FILES = {
+    'unittests/agents/test_live_request_queue_close.py': (
+        'unittests/agents/test_live_request_queue_close.py'
+    ),
+    'unittests/flows/llm_flows/test_base_llm_flow_live_close.py': (
+        'unittests/flows/llm_flows/test_base_llm_flow_live_close.py'
+    ),
+    'upstream_behaviour.py': (
+        f'unittests/flows/llm_flows/{_RELEASE_TABLE_THERE}.py'
+    ),
+}
+
+
+class ApplyError(Exception):
+  """The tree cannot take the fix; the message says why and what to do."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Change:
+  path: str
+  added: int
+  removed: int
+
+  def line(self, width: int) -> str:
+    return f' {self.path:<{width}} | +{self.added} -{self.removed}'
+
+
+def tree_release(tree: pathlib.Path) -> str:
+  """The release in the tree's `src/google/adk/version.py`."""
+  version_file = tree / 'src/google/adk/version.py'
+  if not version_file.is_file():
+    raise ApplyError(
+        f'{tree} is not an adk-python source tree: it has no'
+        ' src/google/adk/version.py. Point apply at a checkout of adk-python'
+        ' or at an unpacked google-adk sdist.'
+    )
+  for node in ast.parse(version_file.read_text()).body:
+    match node:
+      case ast.Assign(
+          targets=[ast.Name(id='__version__')],
+          value=ast.Constant(value=str() as version),
+      ):
+        return version
+  raise ApplyError(f'{version_file} sets no __version__; pass --upstream')
+
+
+def _refuse_dirty(tree: pathlib.Path) -> None:
+  if not (tree / '.git').exists():
+    return
+  status = subprocess.run(
+      ['git', 'status', '--porcelain'],
+      cwd=tree,
+      capture_output=True,
+      text=True,
+      check=True,
+  ).stdout
+  if status:
+    raise ApplyError(
+        f'{tree} has uncommitted changes:\n{status}Commit or stash them, or'
+        ' pass --allow-dirty to apply the fix on top of them.'
+    )
+
+
+def _refuse_fixed(queue_text: str, release: str) -> None:
+  queue = source.find_class(ast.parse(queue_text), 'LiveRequestQueue')
+  try:
+    source.find_method(queue, 'closed')
+  except source.EditError:
+    return
+  raise ApplyError(
+      f'this google-adk {release} tree already has LiveRequestQueue.closed:'
+      ' the fix is in it already.'
+  )
+
+
+def adapt_test(text: str) -> str:
+  """A test of ours, as it runs in an upstream tree."""
+  dropped, imports = set(), set()
+  for node in ast.walk(ast.parse(text)):
+    for decorator in getattr(node, 'decorator_list', []):
+      if ast.unparse(decorator) == 'pytest.mark.needs_fix':
+        dropped.add(decorator.lineno)
+    if isinstance(node, ast.ImportFrom) and node.module == _RELEASE_TABLE:
+      imports.add(node.lineno)
+  adapted = []
+  for number, line in enumerate(text.splitlines(keepends=True), start=1):
+    if number in imports:
+      line = line.replace(_RELEASE_TABLE, f'.{_RELEASE_TABLE_THERE}', 1)
+    if number not in dropped:
+      adapted.append(line)
+  return ''.join(adapted)
+
+
+def _count(old: str, new: str) -> tuple[int, int]:
+  added = removed = 0
+  for line in difflib.ndiff(old.splitlines(), new.splitlines()):
+    added += line.startswith('+ ')
+    removed += line.startswith('- ')
+  return added, removed
+
+
+def apply(
+    tree: pathlib.Path, release: str | None = None, allow_dirty: bool = False
+) -> list[Change]:
+  """Edits the tree's two files and adds the tests; returns what changed."""
+  release = release or tree_release(tree)
+  releases.wheel_sha256(release)  # Refuses unsupported and fixed releases.
+  if not allow_dirty:
+    _refuse_dirty(tree)
+  package = tree / 'src'
+  _refuse_fixed((package / queue_remembers_close.PATH).read_text(), release)
+  pristine = {}
+
+  def read(path: str) -> str:
+    pristine[path] = (package / path).read_text()
+    return pristine[path]
+
+  changes = []
+  for path, text in edits.apply(read, release).items():
+    (package / path).write_text(text)
+    changes.append(Change(f'src/{path}', *_count(pristine[path], text)))
+  for ours, theirs in _TEST_FILES.items():
+    target = tree / 'tests' / theirs
+    # The copied tests import their release table relatively: every folder
+    # below tests/ on the way is a package, as in upstream's checkout.
+    for folder in reversed(pathlib.Path(theirs).parents[:-1]):
+      init = tree / 'tests' / folder / '__init__.py'
+      if not init.exists():
+        init.parent.mkdir(parents=True, exist_ok=True)
+        init.touch()
+        changes.append(Change(f'tests/{folder}/__init__.py', 0, 0))
+    old = target.read_text() if target.exists() else ''
+    new = adapt_test((_TESTS / ours).read_text())
+    target.write_text(new)
+    changes.append(Change(f'tests/{theirs}', *_count(old, new)))
+  return changes

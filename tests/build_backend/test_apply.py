@@ -1,0 +1,133 @@
+"""`apply` edits an upstream source tree in place and brings the tests along."""
+
+import pathlib
+import subprocess
+
+import pytest
+
+from livefix import __main__
+from livefix import apply
+from livefix import edits
+from livefix import releases
+
+_EDITED = {
+    'src/google/adk/agents/live_request_queue.py',
+    'src/google/adk/flows/llm_flows/base_llm_flow.py',
+}
+_ADDED = {
+    'tests/unittests/__init__.py',
+    'tests/unittests/agents/__init__.py',
+    'tests/unittests/agents/test_live_request_queue_close.py',
+    'tests/unittests/flows/__init__.py',
+    'tests/unittests/flows/llm_flows/__init__.py',
+    'tests/unittests/flows/llm_flows/test_base_llm_flow_live_close.py',
+    'tests/unittests/flows/llm_flows/live_close_releases.py',
+}
+
+
+def _files(tree: pathlib.Path) -> dict[str, bytes]:
+  return {
+      str(path.relative_to(tree)): path.read_bytes()
+      for path in tree.rglob('*')
+      if path.is_file() and '.git' not in path.relative_to(tree).parts
+  }
+
+
+def _git(tree: pathlib.Path, *args: str) -> None:
+  subprocess.run(
+      ['git', '-c', 'user.name=t', '-c', 'user.email=t@t', *args],
+      cwd=tree,
+      check=True,
+      capture_output=True,
+  )
+
+
+def _committed(tree: pathlib.Path) -> pathlib.Path:
+  _git(tree, 'init', '-q')
+  _git(tree, 'add', '-A')
+  _git(tree, 'commit', '-q', '-m', 'upstream')
+  return tree
+
+
+@pytest.mark.parametrize('release', ['1.39.1', '1.20.0'])
+def test_changes_only_the_two_files_and_adds_the_tests(release, sdist_tree):
+  tree = sdist_tree(release)
+  before = _files(tree)
+
+  changes = apply.apply(tree)
+
+  after = _files(tree)
+  changed = {path for path in before if before[path] != after[path]}
+  assert changed == _EDITED
+  assert set(after) - set(before) == _ADDED
+  assert {change.path for change in changes} == _EDITED | _ADDED
+  expected = edits.apply(lambda path: before[f'src/{path}'].decode(), release)
+  for path, text in expected.items():
+    assert after[f'src/{path}'].decode() == text
+
+
+def test_copied_tests_carry_no_marks_of_this_repository(sdist_tree):
+  tree = sdist_tree('1.39.1')
+
+  apply.apply(tree)
+
+  for path in _ADDED:
+    text = (tree / path).read_text()
+    assert 'needs_fix' not in text, path
+    assert 'tests.upstream_behaviour' not in text, path
+  flow_test = tree / 'tests/unittests/flows/llm_flows'
+  assert (
+      'from .live_close_releases import resumes_after'
+      in (flow_test / 'test_base_llm_flow_live_close.py').read_text()
+  )
+  compile((flow_test / 'live_close_releases.py').read_text(), 'table', 'exec')
+
+
+def test_refuses_a_tree_that_has_the_fix(sdist_tree):
+  tree = sdist_tree('1.39.1')
+  apply.apply(tree)
+
+  with pytest.raises(apply.ApplyError, match='already has'):
+    apply.apply(tree)
+
+
+def test_refuses_a_dirty_checkout_unless_told(sdist_tree):
+  tree = _committed(sdist_tree('1.39.1'))
+  (tree / 'README.md').write_text('local change\n')
+
+  with pytest.raises(apply.ApplyError, match='--allow-dirty'):
+    apply.apply(tree)
+  apply.apply(tree, allow_dirty=True)
+
+
+def test_clean_checkout_is_accepted(sdist_tree):
+  tree = _committed(sdist_tree('1.39.1'))
+
+  changes = apply.apply(tree)
+
+  assert {change.path for change in changes} >= _EDITED
+
+
+def test_refuses_a_tree_it_cannot_recognise(tmp_path):
+  with pytest.raises(apply.ApplyError, match='not an adk-python source tree'):
+    apply.apply(tmp_path)
+
+
+def test_refuses_a_release_upstream_fixed(sdist_tree):
+  tree = sdist_tree('1.39.1')
+  (tree / 'src/google/adk/version.py').write_text('__version__ = "2.9.0"\n')
+
+  with pytest.raises(releases.UnsupportedRelease, match='fixed it in 2.9.0'):
+    apply.apply(tree)
+
+
+def test_command_prints_a_stat_or_the_reason(sdist_tree, capsys):
+  tree = sdist_tree('1.39.1')
+
+  assert __main__.main(['apply', str(tree)]) == 0
+  stat = capsys.readouterr().out
+  assert __main__.main(['apply', str(tree)]) == 1
+
+  assert ' src/google/adk/agents/live_request_queue.py ' in stat
+  assert '| +' in stat
+  assert 'already has' in capsys.readouterr().err
