@@ -21,6 +21,7 @@ from importlib.metadata import version
 
 from google.genai import errors
 from packaging.version import Version
+import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.exceptions import ConnectionClosedOK
 
@@ -30,6 +31,13 @@ RELEASE = Version(Version(version('google-adk')).public)
 def _in(low: str, high: str) -> bool:
   return Version(low) <= RELEASE < Version(high)
 
+
+# 1.34.2's run_live() names `Gemini` without importing it: every live session
+# ends in a NameError before it connects. 1.34.3 imports it again.
+needs_working_run_live = pytest.mark.skipif(
+    RELEASE == Version('1.34.2'),
+    reason='run_live() raises NameError in this release, stock or fork',
+)
 
 # Before 1.29 the receive loop swallows ConnectionClosedOK and the connection
 # loop starts over; the error handlers never reconnect.

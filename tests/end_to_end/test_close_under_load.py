@@ -12,12 +12,14 @@ from google.adk.agents.llm_agent import LlmAgent
 from google.adk.models.google_llm import Gemini
 import pytest
 
+from tests.upstream_behaviour import needs_working_run_live
+
 from .live_app import error_records
 from .live_app import LiveApp
 from .live_app import MODEL
 from .live_app import WATCH
 
-pytestmark = pytest.mark.asyncio
+pytestmark = [pytest.mark.asyncio, needs_working_run_live]
 
 SESSIONS = 200
 # Generous bounds for a loaded 2-core machine: they catch a hang, not a cost.

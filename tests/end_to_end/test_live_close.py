@@ -17,6 +17,7 @@ from loopback.endpoint import CANCELLED
 from loopback.endpoint import Fault
 from tests.upstream_behaviour import ends_quietly_without_handle
 from tests.upstream_behaviour import GO_AWAY_RECONNECTS
+from tests.upstream_behaviour import needs_working_run_live
 from tests.upstream_behaviour import resumes_after
 from tests.upstream_behaviour import RESUMES_ON_GEMINI_API
 
@@ -26,7 +27,7 @@ from .live_app import LiveApp
 from .live_app import MODEL
 from .live_app import WATCH
 
-pytestmark = pytest.mark.asyncio
+pytestmark = [pytest.mark.asyncio, needs_working_run_live]
 
 # What google-genai raises in the client when the endpoint inflicts a fault.
 _CLIENT_ERROR = {Fault.DROP: 1006, Fault.CANCEL: CANCELLED[0]}

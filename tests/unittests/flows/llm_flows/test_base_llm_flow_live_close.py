@@ -32,7 +32,10 @@ from websockets.frames import Close
 
 from tests.upstream_behaviour import ends_quietly_without_handle
 from tests.upstream_behaviour import GO_AWAY_RECONNECTS
+from tests.upstream_behaviour import needs_working_run_live
 from tests.upstream_behaviour import resumes_after
+
+pytestmark = needs_working_run_live
 
 # How long a run may take to end once nothing more is expected of it. The fake
 # connections answer at once, so this only bounds a run that never ends.
