@@ -7,7 +7,28 @@ the fix keeps, and must pass on both.
 
 from importlib.metadata import version
 
+from hypothesis import HealthCheck
+from hypothesis import Phase
+from hypothesis import settings
 import pytest
+
+# Each example is a live session of up to a couple of seconds.
+settings.register_profile(
+    'live',
+    deadline=None,
+    max_examples=100,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    'soak', parent=settings.get_profile('live'), max_examples=5000
+)
+# On stock the first failure is the proof; shrinking it would take minutes.
+settings.register_profile(
+    'stock',
+    parent=settings.get_profile('live'),
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
+settings.load_profile('live')
 
 
 def pytest_addoption(parser):
@@ -24,6 +45,8 @@ def pytest_configure(config):
   )
   installed = version('google-adk')
   is_fork = '+livefix.' in installed
+  if config.getoption('--stock'):
+    settings.load_profile('stock')
   if config.getoption('--stock') == is_fork:
     raise pytest.UsageError(
         f'google-adk {installed} is installed, which is'
