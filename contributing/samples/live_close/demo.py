@@ -35,7 +35,7 @@ ROWS = {
 }
 
 
-def _environment(name: str, requirements: list[str]) -> pathlib.Path:
+def environment(name: str, requirements: list[str]) -> pathlib.Path:
   """A virtual environment under the repository with `requirements` in it."""
   path = ROOT / f'.venv-demo-{name}'
   if not path.exists():
@@ -100,7 +100,7 @@ def main() -> None:
     builds['stock'] = [f'google-adk=={args.upstream}']
   columns = {}
   for name, requirements in builds.items():
-    python = _environment(name, [*requirements, 'trustme'])
+    python = environment(name, [*requirements, 'trustme'])
     results = {
         scenario: _measure(python, options, args.real)
         for scenario, options in SCENARIOS.items()
