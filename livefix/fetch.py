@@ -1,13 +1,24 @@
-"""Downloads an official google-adk wheel with pip and verifies its sha256."""
+"""Gets an official google-adk wheel, verified by its sha256.
+
+A wheel downloaded once with pip is kept in a cache directory, so that later
+builds of the same release need neither pip nor the network. A kept wheel is
+used only if its sha256 is still the pinned one.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import pathlib
+import shutil
 import subprocess
 import sys
+import tempfile
 
 from . import releases
+
+CACHE_ENV_VAR = 'GOOGLE_ADK_LIVEFIX_CACHE'
 
 
 class FetchError(Exception):
@@ -30,9 +41,50 @@ def verify(path: pathlib.Path, release: str) -> None:
     )
 
 
-def fetch(release: str, dest: pathlib.Path) -> pathlib.Path:
-  """Downloads google-adk==`release` into `dest`; returns the verified wheel."""
-  releases.wheel_sha256(release)  # Refuse an unsupported release up front.
+def cache_dir() -> pathlib.Path:
+  """Where verified wheels are kept: $GOOGLE_ADK_LIVEFIX_CACHE if set, else
+  the user's cache directory of the platform."""
+  if os.environ.get(CACHE_ENV_VAR):
+    return pathlib.Path(os.environ[CACHE_ENV_VAR])
+  home = pathlib.Path.home()
+  if sys.platform == 'win32':
+    base = os.environ.get('LOCALAPPDATA') or home / 'AppData' / 'Local'
+  elif sys.platform == 'darwin':
+    base = home / 'Library' / 'Caches'
+  else:
+    base = os.environ.get('XDG_CACHE_HOME') or home / '.cache'
+  return pathlib.Path(base) / 'google-adk-livefix'
+
+
+def _wheels(release: str, directory: pathlib.Path) -> list[pathlib.Path]:
+  return list(directory.glob(f'google_adk-{release}-*.whl'))
+
+
+def cached(release: str) -> pathlib.Path | None:
+  """The kept wheel of `release` if there is one and its sha256 is pinned."""
+  expected = releases.wheel_sha256(release)
+  for wheel in _wheels(release, cache_dir()):
+    if sha256(wheel) == expected:
+      return wheel
+  return None
+
+
+def _keep(wheel: pathlib.Path) -> None:
+  cache = cache_dir()
+  # Best effort: a read-only home must not fail the build.
+  with contextlib.suppress(OSError):
+    cache.mkdir(parents=True, exist_ok=True)
+    with wheel.open('rb') as source, tempfile.NamedTemporaryFile(
+        dir=cache, suffix='.part', delete=False
+    ) as partial:
+      shutil.copyfileobj(source, partial)
+    # Atomic, so a build running beside this one never reads half a wheel.
+    os.replace(partial.name, cache / wheel.name)
+
+
+def download(release: str, dest: pathlib.Path) -> pathlib.Path:
+  """Downloads google-adk==`release` into `dest` with pip; returns the
+  verified wheel."""
   command = [
       sys.executable,
       '-m',
@@ -53,10 +105,20 @@ def fetch(release: str, dest: pathlib.Path) -> pathlib.Path:
         'The build needs the official wheel from your package index: check'
         ' the network and pip settings, then build again.'
     )
-  wheels = list(dest.glob(f'google_adk-{release}-*.whl'))
+  wheels = _wheels(release, dest)
   if len(wheels) != 1:
     raise FetchError(
         f'pip did not leave exactly one google-adk {release} wheel in {dest}'
     )
   verify(wheels[0], release)
   return wheels[0]
+
+
+def fetch(release: str, dest: pathlib.Path) -> pathlib.Path:
+  """The verified wheel of `release`: the kept one, else one downloaded into
+  `dest` and kept for next time."""
+  wheel = cached(release)
+  if wheel is None:
+    wheel = download(release, dest)
+    _keep(wheel)
+  return wheel

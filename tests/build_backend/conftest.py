@@ -25,6 +25,31 @@ def upstream_wheel(tmp_path_factory):
 
 
 @pytest.fixture(scope='session')
+def official(upstream_wheel):
+  """The official wheel of 1.39.1. Session-scoped, so it is fetched before a
+  test's own fixtures point pip or the cache elsewhere."""
+  return upstream_wheel('1.39.1')
+
+
+@pytest.fixture
+def empty_cache(tmp_path, monkeypatch):
+  """Points the cache of verified wheels at an empty directory."""
+  cache = tmp_path / 'cache'
+  monkeypatch.setenv(fetch.CACHE_ENV_VAR, str(cache))
+  return cache
+
+
+@pytest.fixture
+def offline_index(tmp_path, monkeypatch):
+  """Makes pip look for wheels only in a directory, empty at first."""
+  index = tmp_path / 'index'
+  index.mkdir()
+  monkeypatch.setenv('PIP_NO_INDEX', '1')
+  monkeypatch.setenv('PIP_FIND_LINKS', str(index))
+  return index
+
+
+@pytest.fixture(scope='session')
 def pristine(upstream_wheel):
   """Reads a file of an upstream release by its path in the package."""
 
