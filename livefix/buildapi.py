@@ -10,12 +10,11 @@ from __future__ import annotations
 import os
 import pathlib
 import tempfile
-import zipfile
 
+from . import fetch
 from . import fork
 from . import releases
 from . import sdist
-from . import wheel
 
 ENV_VAR = 'GOOGLE_ADK_UPSTREAM'
 
@@ -31,37 +30,32 @@ def upstream_release(config_settings: dict | None) -> str:
 
 
 def get_requires_for_build_wheel(config_settings=None):
+  release = upstream_release(config_settings)
+  if release not in releases.WHEEL_SHA256:
+    return ['packaging>=22']  # To say why the release is refused.
+  if fetch.cached(release) is None:
+    return ['pip']  # To download upstream's wheel.
   return []
 
 
 def get_requires_for_build_sdist(config_settings=None):
-  return []
-
-
-def _build(config_settings, out_dir: pathlib.Path) -> pathlib.Path:
   release = upstream_release(config_settings)
-  with tempfile.TemporaryDirectory() as downloads:
-    return fork.prepare(release, pathlib.Path(downloads)).write_wheel(out_dir)
+  return [] if release in releases.WHEEL_SHA256 else ['packaging>=22']
 
 
-def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
-  with tempfile.TemporaryDirectory() as scratch:
-    built = _build(config_settings, pathlib.Path(scratch))
-    with zipfile.ZipFile(built) as archive:
-      dist_info = wheel.dist_info(archive)
-      for name in archive.namelist():
-        if name.startswith(dist_info + '/') and name != f'{dist_info}/RECORD':
-          archive.extract(name, metadata_directory)
-  return dist_info
+# No prepare_metadata_for_build_wheel: the metadata is in the wheel, and
+# frontends without the hook build the wheel once and reuse it.
 
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
-  return _build(config_settings, pathlib.Path(wheel_directory)).name
+  release = upstream_release(config_settings)
+  with tempfile.TemporaryDirectory() as downloads:
+    the_fork = fork.prepare(release, pathlib.Path(downloads))
+    return the_fork.write_wheel(pathlib.Path(wheel_directory)).name
 
 
 def build_sdist(sdist_directory, config_settings=None):
   release = upstream_release(config_settings)
-  releases.wheel_sha256(release)  # An sdist for a release it cannot build.
   return sdist.write(
       pathlib.Path(sdist_directory), releases.fork_version(release)
   )

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import pathlib
 
-from packaging.version import InvalidVersion
-from packaging.version import Version
-
 DEFAULT = '1.39.1'
 # Upstream's own fix: from this release on there is nothing to carry.
-FIXED_IN = Version('2.9.0')
+FIXED_IN = '2.9.0'
 # Bumped whenever the fix changes; the `N` of `X+livefix.N`.
 FIX_REVISION = 2
 
@@ -32,6 +29,11 @@ def wheel_sha256(release: str) -> str:
   """The pinned sha256 of `release`'s wheel; refuses unsupported releases."""
   if release in WHEEL_SHA256:
     return WHEEL_SHA256[release]
+  # Only a refusal compares versions; the build asks for packaging just then
+  # (see buildapi), so that a supported build needs nothing installed.
+  from packaging.version import InvalidVersion
+  from packaging.version import Version
+
   supported = ', '.join(WHEEL_SHA256)
   try:
     version = Version(release)
@@ -39,7 +41,7 @@ def wheel_sha256(release: str) -> str:
     raise UnsupportedRelease(
         f'{release!r} is not a google-adk version. Supported: {supported}'
     ) from None
-  if version >= FIXED_IN:
+  if version >= Version(FIXED_IN):
     raise UnsupportedRelease(
         f'google-adk {release} already has this fix: upstream fixed it in'
         f' {FIXED_IN}. Install google-adk=={release} directly instead of'
@@ -52,5 +54,6 @@ def wheel_sha256(release: str) -> str:
 
 
 def fork_version(release: str) -> str:
-  """The fork's version for an upstream release: `X+livefix.N`."""
-  return str(Version(f'{release}+livefix.{FIX_REVISION}'))
+  """The fork's version for a supported release: `X+livefix.N`."""
+  wheel_sha256(release)
+  return f'{release}+livefix.{FIX_REVISION}'

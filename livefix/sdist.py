@@ -11,8 +11,6 @@ import io
 import pathlib
 import tarfile
 
-from packaging.version import Version
-
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 _FILES = ('pyproject.toml', 'README.md')
 _PACKAGE = pathlib.Path(__file__).resolve().parent
@@ -24,7 +22,8 @@ def built_for() -> str | None:
   if not pkg_info.is_file():
     return None
   metadata = email.parser.Parser().parsestr(pkg_info.read_text())
-  return Version(metadata['Version']).public
+  # Our own PKG-INFO: its version is the release's, with a local label.
+  return metadata['Version'].partition('+')[0]
 
 
 def _sources() -> list[pathlib.Path]:

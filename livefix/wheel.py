@@ -14,8 +14,6 @@ import io
 import pathlib
 import zipfile
 
-from packaging.utils import parse_wheel_filename
-
 
 class WheelError(Exception):
   """The upstream wheel is not laid out as a wheel should be."""
@@ -94,10 +92,9 @@ def write(
     out_dir: pathlib.Path,
 ) -> pathlib.Path:
   """Writes the fork's wheel into `out_dir` and returns its path."""
-  name, _, _, _ = parse_wheel_filename(upstream.name)
-  tag = upstream.name[: -len('.whl')].split('-', 2)[2]
-  distribution = name.replace('-', '_')
-  target = out_dir / f'{distribution}-{version}-{tag}.whl'
+  # `{distribution}-{version}-{tags}.whl`; the first two have no '-' in them.
+  distribution, _, tags = upstream.name.removesuffix('.whl').split('-', 2)
+  target = out_dir / f'{distribution}-{version}-{tags}.whl'
   # Written under a temporary name, so a failed build leaves no wheel behind.
   partial = target.with_name(target.name + '.part')
   new_dist_info = f'{distribution}-{version}.dist-info'

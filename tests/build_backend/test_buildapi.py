@@ -3,6 +3,7 @@
 import email.parser
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -11,6 +12,7 @@ import zipfile
 import pytest
 
 from livefix import buildapi
+from livefix import fetch
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -50,38 +52,50 @@ def test_build_wheel_for_chosen_release(tmp_path):
   assert _version(tmp_path / name) == '1.36.1+livefix.2'
 
 
-def test_metadata_keeps_upstream_dependencies(tmp_path, upstream_wheel):
-  dist_info = buildapi.prepare_metadata_for_build_wheel(str(tmp_path))
+def test_wheel_keeps_upstream_dependencies(tmp_path, official):
+  name = buildapi.build_wheel(str(tmp_path))
 
-  metadata = (tmp_path / dist_info / 'METADATA').read_text()
-  with zipfile.ZipFile(upstream_wheel('1.39.1')) as upstream:
-    upstream_metadata = upstream.read(
-        'google_adk-1.39.1.dist-info/METADATA'
-    ).decode()
-  requires = [l for l in metadata.splitlines() if l.startswith('Requires-')]
-  assert requires == [
-      l for l in upstream_metadata.splitlines() if l.startswith('Requires-')
+  with zipfile.ZipFile(tmp_path / name) as built:
+    metadata = built.read('google_adk-1.39.1+livefix.2.dist-info/METADATA')
+    names = built.namelist()
+  with zipfile.ZipFile(official) as upstream:
+    upstream_metadata = upstream.read('google_adk-1.39.1.dist-info/METADATA')
+  requires = [
+      line
+      for line in metadata.decode().splitlines()
+      if line.startswith('Requires-')
   ]
-  assert (tmp_path / dist_info / 'entry_points.txt').is_file()
-  assert (tmp_path / dist_info / 'licenses' / 'LICENSE').is_file()
+  assert requires
+  assert requires == [
+      line
+      for line in upstream_metadata.decode().splitlines()
+      if line.startswith('Requires-')
+  ]
+  assert 'google_adk-1.39.1+livefix.2.dist-info/entry_points.txt' in names
+  assert 'google_adk-1.39.1+livefix.2.dist-info/licenses/LICENSE' in names
 
 
-def test_refuses_fixed_release_without_writing_a_wheel(tmp_path):
-  with pytest.raises(Exception, match='already has this fix'):
-    buildapi.build_wheel(str(tmp_path), {'upstream': '2.9.0'})
+def test_asks_for_pip_only_when_no_verified_wheel_is_kept(
+    official, empty_cache
+):
+  assert buildapi.get_requires_for_build_wheel() == ['pip']
 
-  assert list(tmp_path.iterdir()) == []
+  empty_cache.mkdir()
+  shutil.copy(official, empty_cache)
+
+  assert buildapi.get_requires_for_build_wheel() == []
+  assert buildapi.get_requires_for_build_sdist() == []
 
 
-def test_sdist_carries_no_upstream_code_and_builds_its_release(tmp_path):
-  name = buildapi.build_sdist(str(tmp_path), {'upstream': '1.29.0'})
+def test_asks_for_packaging_only_to_explain_a_refusal():
+  config = {'upstream': '2.9.0'}
 
-  with tarfile.open(tmp_path / name) as sdist:
-    members = sdist.getnames()
-    sdist.extractall(tmp_path / 'unpacked')
-  assert name == 'google_adk-1.29.0+livefix.2.tar.gz'
-  assert not [m for m in members if '/google/' in m]
-  assert 'google_adk-1.29.0+livefix.2/livefix/buildapi.py' in members
+  assert buildapi.get_requires_for_build_wheel(config) == ['packaging>=22']
+  assert buildapi.get_requires_for_build_sdist(config) == ['packaging>=22']
+
+
+def _pip_wheel(tree: pathlib.Path, out: pathlib.Path) -> pathlib.Path:
+  """Builds `tree` as pip does, in an isolated build environment."""
   subprocess.run(
       [
           sys.executable,
@@ -91,14 +105,54 @@ def test_sdist_carries_no_upstream_code_and_builds_its_release(tmp_path):
           '--no-deps',
           '--quiet',
           '--wheel-dir',
-          str(tmp_path / 'wheels'),
-          str(tmp_path / 'unpacked' / 'google_adk-1.29.0+livefix.2'),
+          str(out),
+          str(tree),
       ],
       check=True,
       env={k: v for k, v in os.environ.items() if k != buildapi.ENV_VAR},
   )
-  [built] = (tmp_path / 'wheels').iterdir()
+  [built] = out.iterdir()
+  return built
+
+
+def test_pip_builds_a_kept_release_offline_with_nothing_installed(
+    official, empty_cache, offline_index, tmp_path
+):
+  empty_cache.mkdir()
+  shutil.copy(official, empty_cache)
+
+  # The isolated environment gets neither pip nor packaging, and pip has no
+  # index to fetch either from: the build must need neither.
+  built = _pip_wheel(ROOT, tmp_path / 'wheels')
+
+  assert built.name == 'google_adk-1.39.1+livefix.2-py3-none-any.whl'
+
+
+def test_refuses_fixed_release_without_writing_a_wheel(tmp_path):
+  with pytest.raises(Exception, match='already has this fix'):
+    buildapi.build_wheel(str(tmp_path), {'upstream': '2.9.0'})
+
+  assert list(tmp_path.iterdir()) == []
+
+
+def test_sdist_carries_no_upstream_code_and_builds_its_release(
+    tmp_path, empty_cache
+):
+  name = buildapi.build_sdist(str(tmp_path), {'upstream': '1.29.0'})
+
+  with tarfile.open(tmp_path / name) as sdist:
+    members = sdist.getnames()
+    sdist.extractall(tmp_path / 'unpacked')
+  assert name == 'google_adk-1.29.0+livefix.2.tar.gz'
+  assert not [m for m in members if '/google/' in m]
+  assert 'google_adk-1.29.0+livefix.2/livefix/buildapi.py' in members
+  # Nothing kept yet: the build asks for pip and downloads the release.
+  built = _pip_wheel(
+      tmp_path / 'unpacked' / 'google_adk-1.29.0+livefix.2',
+      tmp_path / 'wheels',
+  )
   assert _version(built) == '1.29.0+livefix.2'
+  assert fetch.cached('1.29.0') is not None
 
 
 def test_diff_command_changes_only_the_two_files():
