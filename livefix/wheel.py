@@ -14,6 +14,11 @@ import io
 import pathlib
 import zipfile
 
+# Deflate at its fastest level: this runs in every install from a git URL,
+# where the time it takes counts for more than the size of a wheel soon
+# unpacked.
+_COMPRESSION = (zipfile.ZIP_DEFLATED, 1)
+
 
 class WheelError(Exception):
   """The upstream wheel is not laid out as a wheel should be."""
@@ -56,10 +61,8 @@ def _copy_with_changes(
 ) -> None:
   record = io.StringIO()
   records = csv.writer(record, lineterminator='\n')
-  # The fastest compression: this runs in every install from a git URL, where
-  # the time it takes counts for more than the size of a wheel soon unpacked.
   with zipfile.ZipFile(upstream) as source, zipfile.ZipFile(
-      target, 'w', zipfile.ZIP_DEFLATED, compresslevel=1
+      target, 'w'
   ) as fork:
     old_dist_info = dist_info(source)
     missing = set(replaced) - set(source.namelist())
@@ -78,13 +81,11 @@ def _copy_with_changes(
           data = with_version(data, version)
       entry = zipfile.ZipInfo(arcname, date_time=info.date_time)
       entry.external_attr = info.external_attr
-      entry.compress_type = zipfile.ZIP_DEFLATED
-      fork.writestr(entry, data)
+      fork.writestr(entry, data, *_COMPRESSION)
       records.writerow([arcname, _record_hash(data), len(data)])
     records.writerow([f'{new_dist_info}/RECORD', '', ''])
     entry = zipfile.ZipInfo(f'{new_dist_info}/RECORD', (1980, 1, 1, 0, 0, 0))
-    entry.compress_type = zipfile.ZIP_DEFLATED
-    fork.writestr(entry, record.getvalue())
+    fork.writestr(entry, record.getvalue(), *_COMPRESSION)
 
 
 def write(
