@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import difflib
 import pathlib
 import subprocess
 
@@ -119,12 +118,9 @@ def adapt_test(text: str) -> str:
   return ''.join(adapted)
 
 
-def _count(old: str, new: str) -> tuple[int, int]:
-  added = removed = 0
-  for line in difflib.ndiff(old.splitlines(), new.splitlines()):
-    added += line.startswith('+ ')
-    removed += line.startswith('- ')
-  return added, removed
+def _change(path: str, old: str, new: str) -> Change:
+  removed, added = source.changed_lines(old, new)
+  return Change(path, len(added), len(removed))
 
 
 def apply(
@@ -146,7 +142,7 @@ def apply(
   changes = []
   for path, text in edits.apply(read, release).items():
     (package / path).write_text(text)
-    changes.append(Change(f'src/{path}', *_count(pristine[path], text)))
+    changes.append(_change(f'src/{path}', pristine[path], text))
   for ours, theirs in _TEST_FILES.items():
     target = tree / 'tests' / theirs
     # The copied tests import their release table relatively: every folder
@@ -160,5 +156,5 @@ def apply(
     old = target.read_text() if target.exists() else ''
     new = adapt_test((_TESTS / ours).read_text())
     target.write_text(new)
-    changes.append(Change(f'tests/{theirs}', *_count(old, new)))
+    changes.append(_change(f'tests/{theirs}', old, new))
   return changes

@@ -149,8 +149,8 @@ def check_fork(the_fork: fork.Fork) -> Result:
     except source.EditError as e:
       problems.append(str(e))
   added = sum(
-      line.startswith('+') and not line.startswith('+++')
-      for line in the_fork.diff().splitlines()
+      len(source.changed_lines(the_fork.pristine[path], text)[1])
+      for path, text in the_fork.edited.items()
   )
   return Result(the_fork.release, tuple(problems), added)
 

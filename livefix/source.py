@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import difflib
 import textwrap
 
 # The edited files follow upstream's formatter: 2-space indentation, 80 columns.
@@ -94,3 +95,14 @@ def find_method(
     ):
       return node
   raise EditError(f'no method {cls.name}.{name}()')
+
+
+def changed_lines(old: str, new: str) -> tuple[list[str], list[str]]:
+  """The lines removed from `old` and the lines added in `new`."""
+  removed, added = [], []
+  for line in difflib.ndiff(old.splitlines(), new.splitlines()):
+    if line.startswith('- '):
+      removed.append(line[2:])
+    elif line.startswith('+ '):
+      added.append(line[2:])
+  return removed, added

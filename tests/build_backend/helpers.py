@@ -1,21 +1,8 @@
 """Shared by the build backend's tests."""
 
-import difflib
-
 # Both handler shapes, with and without the goAway reconnect, and the first
 # and last release of each family.
 RELEASES = ['1.20.0', '1.28.1', '1.29.0', '1.36.1', '1.39.1', '2.0.0', '2.8.0']
-
-
-def changed_lines(old: str, new: str) -> tuple[list[str], list[str]]:
-  """The lines an edit removed and the lines it added."""
-  removed, added = [], []
-  for line in difflib.ndiff(old.splitlines(), new.splitlines()):
-    if line.startswith('- '):
-      removed.append(line[2:])
-    elif line.startswith('+ '):
-      added.append(line[2:])
-  return removed, added
 
 
 def assert_upstream_style(lines: list[str]) -> None:

@@ -4,13 +4,13 @@ import ast
 
 import pytest
 
+from livefix import source
 from livefix.edits import _flow
 from livefix.edits import flow_ends_on_client_close
 from livefix.edits import flow_normal_closure
 from livefix.source import EditError
 
 from .helpers import assert_upstream_style
-from .helpers import changed_lines
 
 PATH = _flow.PATH
 
@@ -42,7 +42,7 @@ def test_guards_first_handler_of_each_closure(release, pristine):
 
   after = flow_ends_on_client_close.edit(before)
 
-  removed, added = changed_lines(before, after)
+  removed, added = source.changed_lines(before, after)
   assert removed == []
   assert_upstream_style(added)
   assert _guarded_handlers(after) == _GUARDED[release]

@@ -4,12 +4,12 @@ import ast
 
 import pytest
 
+from livefix import source
 from livefix.edits import _flow
 from livefix.edits import flow_ignores_go_away_after_close
 from livefix.source import EditError
 
 from .helpers import assert_upstream_style
-from .helpers import changed_lines
 from .helpers import RELEASES
 
 PATH = _flow.PATH
@@ -32,7 +32,7 @@ def test_go_away_after_close_ends_the_receive_loop(release, pristine):
 
   after = flow_ignores_go_away_after_close.edit(before)
 
-  removed, added = changed_lines(before, after)
+  removed, added = source.changed_lines(before, after)
   assert removed == []
   assert_upstream_style(added)
   branches = _go_away_branches(after)

@@ -4,12 +4,12 @@ import ast
 
 import pytest
 
+from livefix import source
 from livefix.edits import _flow
 from livefix.edits import flow_no_reconnect_after_close
 from livefix.source import EditError
 
 from .helpers import assert_upstream_style
-from .helpers import changed_lines
 
 PATH = _flow.PATH
 _CLOSED = 'not invocation_context.live_request_queue.closed'
@@ -70,7 +70,7 @@ def test_every_reconnect_requires_an_open_queue(release, pristine):
 
   after = flow_no_reconnect_after_close.edit(before)
 
-  removed, added = changed_lines(before, after)
+  removed, added = source.changed_lines(before, after)
   assert len(removed) == len(_RECONNECTS[release])
   assert_upstream_style(added)
   assert _guarded_conditions(after) == _RECONNECTS[release]

@@ -9,11 +9,11 @@ from websockets.exceptions import ConnectionClosedError
 from websockets.exceptions import ConnectionClosedOK
 from websockets.frames import Close
 
+from livefix import source
 from livefix.edits import flow_normal_closure
 from livefix.source import EditError
 
 from .helpers import assert_upstream_style
-from .helpers import changed_lines
 from .helpers import RELEASES
 
 PATH = flow_normal_closure.PATH
@@ -41,7 +41,7 @@ def test_inserts_helper_before_flow_class(release, pristine):
 
   after = flow_normal_closure.edit(before)
 
-  removed, added = changed_lines(before, after)
+  removed, added = source.changed_lines(before, after)
   assert removed == []
   assert_upstream_style(added)
   tree, _ = _inserted_helper(after)

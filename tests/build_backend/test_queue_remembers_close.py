@@ -6,11 +6,11 @@ import types
 
 import pytest
 
+from livefix import source
 from livefix.edits import queue_remembers_close
 from livefix.source import EditError
 
 from .helpers import assert_upstream_style
-from .helpers import changed_lines
 from .helpers import RELEASES
 
 PATH = queue_remembers_close.PATH
@@ -30,7 +30,7 @@ def test_adds_flag_properties_and_single_close(release, pristine):
 
   after = queue_remembers_close.edit(before)
 
-  removed, added = changed_lines(before, after)
+  removed, added = source.changed_lines(before, after)
   assert [line.strip() for line in removed] == [
       'self._queue.put_nowait(LiveRequest(close=True))'
   ]

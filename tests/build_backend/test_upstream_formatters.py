@@ -14,8 +14,8 @@ import sys
 import pytest
 
 from livefix import edits
+from livefix import source
 
-from .helpers import changed_lines
 from .helpers import RELEASES
 
 
@@ -43,9 +43,11 @@ def test_formatters_change_no_inserted_line(release, sdist_tree):
 
   for path, text in edited.items():
     reformatted = collections.Counter(
-        changed_lines(text, _formatted(tree, path, text))[0]
+        source.changed_lines(text, _formatted(tree, path, text))[0]
     )
     reformatted_upstream = collections.Counter(
-        changed_lines(pristine[path], _formatted(tree, path, pristine[path]))[0]
+        source.changed_lines(
+            pristine[path], _formatted(tree, path, pristine[path])
+        )[0]
     )
     assert reformatted - reformatted_upstream == collections.Counter(), path
