@@ -96,7 +96,7 @@ def main() -> None:
   parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
   parser.add_argument('--rounds', type=int, default=10)
   parser.add_argument('--close-sessions', type=int, default=200)
-  parser.add_argument('--resume-sessions', type=int, default=100)
+  parser.add_argument('--resume-sessions', type=int, default=200)
   parser.add_argument('--reconnect-sessions', type=int, default=5)
   parser.add_argument('--install-rounds', type=int, default=20)
   args = parser.parse_args()
