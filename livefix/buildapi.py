@@ -29,18 +29,17 @@ def upstream_release(config_settings: dict | None) -> str:
   )
 
 
-def get_requires_for_build_wheel(config_settings=None):
-  release = upstream_release(config_settings)
-  if release not in releases.WHEEL_SHA256:
-    return ['packaging>=22']  # To say why the release is refused.
-  if fetch.cached(release) is None:
-    return ['pip']  # To download upstream's wheel.
-  return []
-
-
 def get_requires_for_build_sdist(config_settings=None):
   release = upstream_release(config_settings)
+  # packaging only to say why the release is refused.
   return [] if release in releases.WHEEL_SHA256 else ['packaging>=22']
+
+
+def get_requires_for_build_wheel(config_settings=None):
+  release = upstream_release(config_settings)
+  if release in releases.WHEEL_SHA256 and fetch.cached(release) is None:
+    return ['pip']  # To download upstream's wheel.
+  return get_requires_for_build_sdist(config_settings)
 
 
 # No prepare_metadata_for_build_wheel: the metadata is in the wheel, and

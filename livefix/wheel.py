@@ -29,7 +29,7 @@ def _record_hash(data: bytes) -> str:
   return 'sha256=' + base64.urlsafe_b64encode(digest).rstrip(b'=').decode()
 
 
-def dist_info(wheel: zipfile.ZipFile) -> str:
+def _dist_info(wheel: zipfile.ZipFile) -> str:
   """The name of the wheel's one `.dist-info` directory."""
   names = {
       name.split('/')[0]
@@ -64,7 +64,7 @@ def _copy_with_changes(
   with zipfile.ZipFile(upstream) as source, zipfile.ZipFile(
       target, 'w'
   ) as fork:
-    old_dist_info = dist_info(source)
+    old_dist_info = _dist_info(source)
     missing = set(replaced) - set(source.namelist())
     if missing:
       raise WheelError(f'{upstream.name} has no {", ".join(sorted(missing))}')
