@@ -169,10 +169,10 @@ def main() -> None:
         f'- {name}: median {install[name]:.2f} s over {len(times)}'
         f' (from {_spread(times)} s)'
     )
-  round_ratios = [f / s for f, s in zip(installs['fork'], installs['stock'])]
+  install_ratios = [f / s for f, s in zip(installs['fork'], installs['stock'])]
   print(
       f'- fork / stock: {install["fork"] / install["stock"]:.2f};'
-      f' in single rounds from {_spread(round_ratios)}'
+      f' in single rounds from {_spread(install_ratios)}'
   )
 
 
