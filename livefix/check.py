@@ -20,6 +20,7 @@ from typing import Iterator
 from . import fork
 from . import source
 from .edits import _flow
+from .edits import flow_receive_ends_after_close
 from .edits import queue_remembers_close
 
 # Downloads run side by side: each is a pip process waiting on the network.
@@ -43,7 +44,10 @@ class Result:
 
 
 def _closed_test(node: ast.expr) -> bool:
-  return ast.unparse(node).endswith('.live_request_queue.closed')
+  return (
+      isinstance(node, ast.Call)
+      and ast.unparse(node.func) == _flow.CLOSED_BY_CLIENT
+  )
 
 
 def _conjuncts(test: ast.expr) -> list[ast.expr]:
@@ -90,12 +94,13 @@ def _unguarded_continues(
 
 def _flow_problems(text: str) -> Iterator[str]:
   tree = ast.parse(text)
-  if not any(
-      isinstance(node, ast.FunctionDef) and node.name == '_is_normal_closure'
-      for node in tree.body
-  ):
-    yield 'no _is_normal_closure()'
+  defined = {getattr(node, 'name', None) for node in tree.body}
+  for helper in (_flow.IS_NORMAL_CLOSURE, _flow.CLOSED_BY_CLIENT):
+    if helper not in defined:
+      yield f'no {helper}()'
   loop = _flow.find_reconnect_loop(tree)
+  if not _ends_when_closed(loop.try_.body[0]):
+    yield 'run_live() connects without asking whether the client closed'
   for line in _unguarded_continues(loop.try_.body + loop.try_.handlers):
     yield f'line {line}: reconnects after the close'
   for handler in loop.try_.handlers:
@@ -104,12 +109,10 @@ def _flow_problems(text: str) -> Iterator[str]:
         _ends_when_closed(handler.body[0])
     ):
       yield f'line {handler.lineno}: `except {caught}` is not guarded'
-  last = loop.try_.body[-1]
-  if not isinstance(last, _flow.LEAVES_LOOP) and not _ends_when_closed(last):
-    yield 'the loop starts over after a connection ends'
-  receive = source.find_method(
-      source.find_class(tree, 'BaseLlmFlow'), '_receive_from_model'
-  )
+  receive_loop, _ = flow_receive_ends_after_close.find_receive_loop(tree)
+  if not _ends_when_closed(receive_loop.body[-1]):
+    yield 'the receive loop asks for another stream after the close'
+  receive = _flow.find_receive_from_model(tree)
   for node in ast.walk(receive):
     if (
         isinstance(node, ast.If)
@@ -119,22 +122,29 @@ def _flow_problems(text: str) -> Iterator[str]:
       yield f'line {node.lineno}: a goAway is answered after the close'
 
 
+def _counts(method: ast.AST, counter: str) -> bool:
+  """Whether `method` counts into `self.<counter>`."""
+  return any(
+      isinstance(node, ast.AugAssign)
+      and ast.unparse(node) == f'self.{counter} += 1'
+      for node in ast.walk(method)
+  )
+
+
 def _queue_problems(text: str) -> Iterator[str]:
   queue = source.find_class(ast.parse(text), 'LiveRequestQueue')
   for name in ('closed', 'is_closed'):
     method = source.find_method(queue, name)
     if not any(ast.unparse(d) == 'property' for d in method.decorator_list):
       yield f'LiveRequestQueue.{name} is not a property'
+  source.find_method(queue, 'closed_for')
   close = ast.unparse(source.find_method(queue, 'close'))
   if 'self.send(' not in close:
     yield 'close() does not go through send()'
-  send = source.find_method(queue, 'send')
-  if not any(
-      isinstance(node, ast.Assign)
-      and ast.unparse(node) == 'self._closed = True'
-      for node in ast.walk(send)
-  ):
-    yield 'send() does not remember a close'
+  if not _counts(source.find_method(queue, 'send'), '_closes_made'):
+    yield 'send() does not count a close'
+  if not _counts(source.find_method(queue, 'get'), '_closes_taken'):
+    yield 'get() does not count a close taken'
 
 
 def check_fork(the_fork: fork.Fork) -> Result:

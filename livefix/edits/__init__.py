@@ -5,17 +5,21 @@ from __future__ import annotations
 from typing import Callable
 
 from . import flow_ends_on_client_close
+from . import flow_helpers
 from . import flow_ignores_go_away_after_close
+from . import flow_no_connection_after_close
 from . import flow_no_reconnect_after_close
-from . import flow_normal_closure
+from . import flow_receive_ends_after_close
 from . import queue_remembers_close
 from ..source import EditError
 
 EDITS = (
     queue_remembers_close,
-    flow_normal_closure,
+    flow_helpers,
     flow_ends_on_client_close,
     flow_no_reconnect_after_close,
+    flow_no_connection_after_close,
+    flow_receive_ends_after_close,
     flow_ignores_go_away_after_close,
 )
 

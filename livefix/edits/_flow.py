@@ -11,6 +11,19 @@ from ..source import find_method
 
 PATH = 'google/adk/flows/llm_flows/base_llm_flow.py'
 
+# The module-level helpers that `flow_helpers` adds and the guards call.
+IS_NORMAL_CLOSURE = '_is_normal_closure'
+CLOSED_BY_CLIENT = '_closed_by_client'
+
+# How a guard ends the run once the client has closed: one INFO line.
+ENDS_RUN = """\
+  logger.info(
+      'Live session closed by the client for agent: %s',
+      {context}.agent.name,
+  )
+  return
+"""
+
 NESTED_SCOPES = (
     ast.For,
     ast.AsyncFor,
@@ -20,8 +33,6 @@ NESTED_SCOPES = (
     ast.Lambda,
     ast.ClassDef,
 )
-# Statements after which the loop's body does not go on to its end.
-LEAVES_LOOP = (ast.Break, ast.Continue, ast.Raise, ast.Return)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,7 +44,7 @@ class ReconnectLoop:
 
   @property
   def closed_by_client(self) -> str:
-    return f'{self.context}.live_request_queue.closed'
+    return f'{CLOSED_BY_CLIENT}({self.context})'
 
 
 def find_reconnect_loop(tree: ast.Module) -> ReconnectLoop:
@@ -69,3 +80,17 @@ def continues_loop(node: ast.AST) -> bool:
   if isinstance(node, NESTED_SCOPES):
     return False
   return any(continues_loop(child) for child in ast.iter_child_nodes(node))
+
+
+def find_receive_from_model(tree: ast.Module) -> ast.AsyncFunctionDef:
+  return find_method(find_class(tree, 'BaseLlmFlow'), '_receive_from_model')
+
+
+def context_name(method: ast.AsyncFunctionDef) -> str:
+  """The name of `method`'s `InvocationContext` parameter."""
+  for arg in method.args.args:
+    if arg.annotation is not None and 'InvocationContext' in ast.unparse(
+        arg.annotation
+    ):
+      return arg.arg
+  raise EditError(f'{method.name}() takes no InvocationContext')

@@ -4,10 +4,6 @@ A guard goes first in each handler of the reconnect loop that is the first to
 catch one of the errors a normal closure arrives as, so that it runs before
 the handler logs an error, reconnects or raises. Releases without an `APIError`
 handler meet google-genai's `APIError(1000)` in `except Exception`.
-
-Where the loop's body does not end in `break`, a connection that ends without
-an error (until 1.29 the receive loop swallows `ConnectionClosedOK`) starts
-the loop over, that is, a new connection: a guard ends the body there too.
 """
 
 from __future__ import annotations
@@ -19,10 +15,10 @@ from ..source import EditError
 from ..source import MAX_LINE
 from ..source import Source
 from ..source import Splice
+from ._flow import ENDS_RUN
 from ._flow import find_reconnect_loop
-from ._flow import LEAVES_LOOP
+from ._flow import IS_NORMAL_CLOSURE
 from ._flow import PATH
-from .flow_normal_closure import HELPER
 
 # What a handler catches, by the names upstream writes in its `except`
 # clauses, mapped to the normal-closure errors among them.
@@ -34,26 +30,10 @@ _CATCHES = {
     'Exception': {'ConnectionClosed', 'ConnectionClosedOK', 'APIError'},
 }
 
-_ENDS_RUN = """\
-  logger.info(
-      'Live connection closed by the client for agent: %s',
-      {context}.agent.name,
-  )
-  return
-"""
-
-# The closed flag goes last: a condition that ends in a call is split inside
-# the call's parentheses by pyink, which would rewrap the inserted lines.
-_GUARD = 'if {helper}({error}) and {closed}:\n' + _ENDS_RUN
+_GUARD = 'if {helper}({error}) and {closed}:\n' + ENDS_RUN
 
 _WRAPPED_GUARD = (
-    'if (\n    {helper}({error})\n    and {closed}\n):\n' + _ENDS_RUN
-)
-
-_FALL_THROUGH_GUARD = (
-    '# The connection ended without an error: after the client closed, that\n'
-    '# is the end of the session, not a reason to connect again.\n'
-    'if {closed}:\n' + _ENDS_RUN
+    'if (\n    {helper}({error})\n    and {closed}\n):\n' + ENDS_RUN
 )
 
 
@@ -84,7 +64,7 @@ def edit(text: str) -> str:
     col = handler.body[0].col_offset
     fields = dict(
         closed=loop.closed_by_client,
-        helper=HELPER,
+        helper=IS_NORMAL_CLOSURE,
         error=handler.name,
         context=loop.context,
     )
@@ -94,15 +74,6 @@ def edit(text: str) -> str:
     # After the `except ...:` line, ahead of the comments that open the body.
     at = source.end_of_line(handler.type.end_lineno)
     splices.append(Splice(at, at, guard))
-  last = loop.try_.body[-1]
-  if not isinstance(last, LEAVES_LOOP):
-    at = source.end_of_line(last.end_lineno)
-    fields = dict(closed=loop.closed_by_client, context=loop.context)
-    splices.append(
-        Splice(
-            at, at, block(_FALL_THROUGH_GUARD.format(**fields), last.col_offset)
-        )
-    )
   if caught_before != _CATCHES['Exception']:
     raise EditError(
         'run_live() does not catch '

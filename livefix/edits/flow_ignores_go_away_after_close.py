@@ -12,32 +12,22 @@ import ast
 
 from ..source import block
 from ..source import EditError
-from ..source import find_class
-from ..source import find_method
 from ..source import Source
 from ..source import Splice
+from ._flow import CLOSED_BY_CLIENT
+from ._flow import context_name
+from ._flow import find_receive_from_model
 from ._flow import PATH
 
 _GUARD = """\
-if {context}.live_request_queue.closed:
+if {helper}({context}):
   return
 """
 
 
-def _context_name(method: ast.AsyncFunctionDef) -> str:
-  for arg in method.args.args:
-    if arg.annotation is not None and 'InvocationContext' in ast.unparse(
-        arg.annotation
-    ):
-      return arg.arg
-  raise EditError(f'{method.name}() takes no InvocationContext')
-
-
 def edit(text: str) -> str:
   source = Source(text)
-  receive = find_method(
-      find_class(source.tree, 'BaseLlmFlow'), '_receive_from_model'
-  )
+  receive = find_receive_from_model(source.tree)
   go_aways = [
       node
       for node in ast.walk(receive)
@@ -48,10 +38,13 @@ def edit(text: str) -> str:
     if 'go_away' in ast.unparse(receive):
       raise EditError('_receive_from_model() reads go_away outside an `if`')
     return text
-  context = _context_name(receive)
+  context = context_name(receive)
   splices = []
   for node in go_aways:
     at = source.start_of_line(node.body[0].lineno)
-    guard = block(_GUARD.format(context=context), node.body[0].col_offset)
+    guard = block(
+        _GUARD.format(helper=CLOSED_BY_CLIENT, context=context),
+        node.body[0].col_offset,
+    )
     splices.append(Splice(at, at, guard))
   return source.apply(splices)

@@ -1,11 +1,20 @@
-"""`LiveRequestQueue` remembers that the client closed it.
+"""`LiveRequestQueue` remembers that the client closed it, and for which run.
 
 Upstream's queue only enqueues `LiveRequest(close=True)`; the live flow's send
 loop consumes that request, so by the time a connection error is handled
-nothing records that the client asked to end the session. This edit adds a
-sticky flag, set synchronously by `close()` and `send(LiveRequest(close=True))`,
-read through `closed` (upstream's name from 2.9 on) and `is_closed`. A second
-close enqueues nothing: there is no second connection to close.
+nothing records that the client asked to end the session. This edit counts
+the close requests made, through `close()` or `send(LiveRequest(close=True))`,
+and those a connection has taken from the queue, each before anything is
+awaited. Every close is enqueued, as upstream does from 2.9 on.
+
+`closed` (upstream's name from 2.9 on) and `is_closed` say whether the client
+ever closed the queue. `closed_for(invocation_id)` says whether a close
+request has reached a connection of one invocation, one `Runner.run_live()`
+call with its whole agent tree. The close takes effect there, in order with
+what was queued before it, as in stock: a close made before the first
+connection still lets that connection deliver the requests ahead of it. A
+queue reused by a later `run_live()` call is open for that call until its own
+close reaches a connection.
 """
 
 from __future__ import annotations
@@ -21,32 +30,61 @@ from ..source import Splice
 
 PATH = 'google/adk/agents/live_request_queue.py'
 
-_FLAG = """\
-self._closed = False
+_STATE = """\
+self._closes_made = 0
+self._closes_taken = 0
+# The invocation `closed_for()` was last asked about, and how many close
+# requests connections had taken before it.
+self._invocation_id = None
+self._closes_taken_before_invocation = 0
 """
 
-_SEND_RECORDS_CLOSE = """\
+_SEND_COUNTS_CLOSE = """\
 if req.close:
-  if self._closed:
-    return
-  self._closed = True
+  self._closes_made += 1
 """
 
-_PROPERTIES = '''\
+_GET_COUNTS_CLOSE = """\
+req = await self._queue.get()
+if req.close:
+  self._closes_taken += 1
+return req
+"""
+
+_QUERIES = '''\
 @property
 def closed(self) -> bool:
-  """Whether the client has closed this queue.
+  """Whether the client has ever closed this queue.
 
-  Set by `close()` or `send(LiveRequest(close=True))` and never cleared. The
-  close request itself is consumed by the connection it closes, so this is how
-  the live flow tells the client's close from a dropped connection.
+  Set by `close()` or `send(LiveRequest(close=True))` and never cleared.
   """
-  return self._closed
+  return self._closes_made > 0
 
 @property
 def is_closed(self) -> bool:
   """Same as `closed`."""
-  return self._closed
+  return self.closed
+
+def closed_for(self, invocation_id: str) -> bool:
+  """Whether the client's close has reached a connection of an invocation.
+
+  The live flow takes the close request from the queue and closes its
+  connection with it, so afterwards only this tells the client's close from
+  a dropped connection. The agents of one invocation use the queue in turn,
+  and invocations use it one after another, so the invocation asked about
+  last is the one running.
+
+  Args:
+    invocation_id: The `InvocationContext.invocation_id` of the run.
+
+  Returns:
+    Whether a close request has been taken since the invocation was first
+    asked about.
+  """
+  if invocation_id != self._invocation_id:
+    self._invocation_id = invocation_id
+    self._closes_taken_before_invocation = self._closes_taken
+  return self._closes_taken > self._closes_taken_before_invocation
 '''
 
 
@@ -63,11 +101,23 @@ def _enqueued_close_request(close: ast.FunctionDef) -> ast.expr:
   )
 
 
+def _dequeued_request(get: ast.AsyncFunctionDef) -> ast.Return:
+  """`get()`'s only statement, which returns the next request."""
+  match get.body:
+    case [ast.Return(value=ast.Await(value=call)) as statement] if (
+        ast.unparse(call) == 'self._queue.get()'
+    ):
+      return statement
+  raise EditError(
+      'LiveRequestQueue.get() does not just return await self._queue.get()'
+  )
+
+
 def edit(text: str) -> str:
   source = Source(text)
   queue = find_class(source.tree, 'LiveRequestQueue')
   if any(
-      getattr(node, 'name', None) in ('closed', 'is_closed')
+      getattr(node, 'name', None) in ('closed', 'is_closed', 'closed_for')
       for node in queue.body
   ):
     raise EditError('LiveRequestQueue already has a closed property')
@@ -79,22 +129,30 @@ def edit(text: str) -> str:
       pass
     case _:
       raise EditError('LiveRequestQueue.send() does not take `req`')
+  get_return = _dequeued_request(find_method(queue, 'get'))
 
   init_end = source.end_of_line(init.body[-1].end_lineno)
   send_start = source.start_of_line(send.body[0].lineno)
   close_end = source.end_of_line(close.end_lineno)
   callee_start, callee_end = source.span(_enqueued_close_request(close))
+  get_start = source.start_of_line(get_return.lineno)
+  get_end = source.end_of_line(get_return.end_lineno)
   return source.apply(
       [
-          Splice(init_end, init_end, block(_FLAG, init.body[-1].col_offset)),
+          Splice(init_end, init_end, block(_STATE, init.body[-1].col_offset)),
           Splice(callee_start, callee_end, 'self.send'),
           Splice(
-              close_end, close_end, '\n' + block(_PROPERTIES, close.col_offset)
+              close_end, close_end, '\n' + block(_QUERIES, close.col_offset)
           ),
           Splice(
               send_start,
               send_start,
-              block(_SEND_RECORDS_CLOSE, send.body[0].col_offset),
+              block(_SEND_COUNTS_CLOSE, send.body[0].col_offset),
+          ),
+          Splice(
+              get_start,
+              get_end,
+              block(_GET_COUNTS_CLOSE, get_return.col_offset),
           ),
       ]
   )

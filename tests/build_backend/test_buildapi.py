@@ -48,15 +48,15 @@ def test_upstream_release_is_chosen_by_config_then_env(
 def test_build_wheel_for_chosen_release(tmp_path):
   name = buildapi.build_wheel(str(tmp_path), {'upstream': '1.36.1'})
 
-  assert name == 'google_adk-1.36.1+livefix.2-py3-none-any.whl'
-  assert _version(tmp_path / name) == '1.36.1+livefix.2'
+  assert name == 'google_adk-1.36.1+livefix.3-py3-none-any.whl'
+  assert _version(tmp_path / name) == '1.36.1+livefix.3'
 
 
 def test_wheel_keeps_upstream_dependencies(tmp_path, official):
   name = buildapi.build_wheel(str(tmp_path))
 
   with zipfile.ZipFile(tmp_path / name) as built:
-    metadata = built.read('google_adk-1.39.1+livefix.2.dist-info/METADATA')
+    metadata = built.read('google_adk-1.39.1+livefix.3.dist-info/METADATA')
     names = built.namelist()
   with zipfile.ZipFile(official) as upstream:
     upstream_metadata = upstream.read('google_adk-1.39.1.dist-info/METADATA')
@@ -71,8 +71,8 @@ def test_wheel_keeps_upstream_dependencies(tmp_path, official):
       for line in upstream_metadata.decode().splitlines()
       if line.startswith('Requires-')
   ]
-  assert 'google_adk-1.39.1+livefix.2.dist-info/entry_points.txt' in names
-  assert 'google_adk-1.39.1+livefix.2.dist-info/licenses/LICENSE' in names
+  assert 'google_adk-1.39.1+livefix.3.dist-info/entry_points.txt' in names
+  assert 'google_adk-1.39.1+livefix.3.dist-info/licenses/LICENSE' in names
 
 
 def test_asks_for_pip_only_when_no_verified_wheel_is_kept(
@@ -125,7 +125,7 @@ def test_pip_builds_a_kept_release_offline_with_nothing_installed(
   # index to fetch either from: the build must need neither.
   built = _pip_wheel(ROOT, tmp_path / 'wheels')
 
-  assert built.name == 'google_adk-1.39.1+livefix.2-py3-none-any.whl'
+  assert built.name == 'google_adk-1.39.1+livefix.3-py3-none-any.whl'
 
 
 def test_refuses_fixed_release_without_writing_a_wheel(tmp_path):
@@ -143,15 +143,15 @@ def test_sdist_carries_no_upstream_code_and_builds_its_release(
   with tarfile.open(tmp_path / name) as sdist:
     members = sdist.getnames()
     sdist.extractall(tmp_path / 'unpacked')
-  assert name == 'google_adk-1.29.0+livefix.2.tar.gz'
+  assert name == 'google_adk-1.29.0+livefix.3.tar.gz'
   assert not [m for m in members if '/google/' in m]
-  assert 'google_adk-1.29.0+livefix.2/livefix/buildapi.py' in members
+  assert 'google_adk-1.29.0+livefix.3/livefix/buildapi.py' in members
   # Nothing kept yet: the build asks for pip and downloads the release.
   built = _pip_wheel(
-      tmp_path / 'unpacked' / 'google_adk-1.29.0+livefix.2',
+      tmp_path / 'unpacked' / 'google_adk-1.29.0+livefix.3',
       tmp_path / 'wheels',
   )
-  assert _version(built) == '1.29.0+livefix.2'
+  assert _version(built) == '1.29.0+livefix.3'
   assert fetch.cached('1.29.0') is not None
 
 
@@ -169,7 +169,7 @@ def test_diff_command_changes_only_the_two_files():
       '+++ b/src/google/adk/agents/live_request_queue.py',
       '+++ b/src/google/adk/flows/llm_flows/base_llm_flow.py',
   ]
-  assert '+    self._closed = False' in result.stdout
+  assert '+    self._closes_made = 0' in result.stdout
 
 
 def test_command_line_explains_refusal():

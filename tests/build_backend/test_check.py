@@ -7,8 +7,11 @@ from livefix import check
 from livefix import edits
 from livefix import fork
 from livefix.edits import flow_ends_on_client_close
+from livefix.edits import flow_helpers
 from livefix.edits import flow_ignores_go_away_after_close
+from livefix.edits import flow_no_connection_after_close
 from livefix.edits import flow_no_reconnect_after_close
+from livefix.edits import flow_receive_ends_after_close
 from livefix.edits import queue_remembers_close
 
 from .helpers import RELEASES
@@ -36,8 +39,12 @@ def test_whole_fix_passes(release, upstream_wheel):
     'release, left_out, problem',
     [
         ('1.39.1', queue_remembers_close, 'no method LiveRequestQueue.closed'),
+        ('1.39.1', flow_helpers, 'no _closed_by_client()'),
         ('1.39.1', flow_ends_on_client_close, 'is not guarded'),
-        ('1.20.0', flow_ends_on_client_close, 'the loop starts over'),
+        ('1.20.0', flow_no_connection_after_close, 'connects without asking'),
+        ('2.8.0', flow_no_connection_after_close, 'connects without asking'),
+        ('1.20.0', flow_receive_ends_after_close, 'another stream'),
+        ('1.39.1', flow_receive_ends_after_close, 'another stream'),
         ('1.39.1', flow_no_reconnect_after_close, 'reconnects after the close'),
         ('1.29.0', flow_no_reconnect_after_close, 'reconnects after the close'),
         ('1.39.1', flow_ignores_go_away_after_close, 'goAway is answered'),

@@ -7,7 +7,7 @@ import pytest
 from livefix import source
 from livefix.edits import _flow
 from livefix.edits import flow_ends_on_client_close
-from livefix.edits import flow_normal_closure
+from livefix.edits import flow_helpers
 from livefix.source import EditError
 
 from .helpers import assert_upstream_style
@@ -32,13 +32,13 @@ def _guarded_handlers(text: str) -> list[str]:
   return [
       ast.unparse(handler.type)
       for handler in loop.try_.handlers
-      if flow_normal_closure.HELPER in ast.unparse(handler.body[0])
+      if _flow.IS_NORMAL_CLOSURE in ast.unparse(handler.body[0])
   ]
 
 
 @pytest.mark.parametrize('release', _GUARDED)
 def test_guards_first_handler_of_each_closure(release, pristine):
-  before = flow_normal_closure.edit(pristine(release, PATH))
+  before = flow_helpers.edit(pristine(release, PATH))
 
   after = flow_ends_on_client_close.edit(before)
 
@@ -49,34 +49,13 @@ def test_guards_first_handler_of_each_closure(release, pristine):
   loop = _flow.find_reconnect_loop(ast.parse(after))
   for handler in loop.try_.handlers:
     guard = handler.body[0]
-    if flow_normal_closure.HELPER in ast.unparse(guard):
+    if _flow.IS_NORMAL_CLOSURE in ast.unparse(guard):
       assert ast.unparse(guard.test) == (
           f'_is_normal_closure({handler.name}) and'
-          ' invocation_context.live_request_queue.closed'
+          ' _closed_by_client(invocation_context)'
       )
       assert isinstance(guard.body[-1], ast.Return)
       assert 'closed by the client' in ast.unparse(guard.body[0])
-
-
-# Releases whose loop body does not end in `break`: a connection that ends
-# without an error starts the loop over.
-_FALLS_THROUGH = {'1.20.0', '1.28.1', '1.29.0', '2.0.0'}
-
-
-@pytest.mark.parametrize('release', _GUARDED)
-def test_ends_a_loop_body_that_falls_through(release, pristine):
-  before = flow_normal_closure.edit(pristine(release, PATH))
-
-  after = flow_ends_on_client_close.edit(before)
-
-  body = _flow.find_reconnect_loop(ast.parse(after)).try_.body
-  guarded = isinstance(body[-1], ast.If) and (
-      ast.unparse(body[-1].test)
-      == 'invocation_context.live_request_queue.closed'
-  )
-  assert guarded == (release in _FALLS_THROUGH)
-  if guarded:
-    assert isinstance(body[-1].body[-1], ast.Return)
 
 
 def test_fails_loudly_on_unnamed_handler():

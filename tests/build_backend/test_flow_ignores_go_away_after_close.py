@@ -40,7 +40,7 @@ def test_go_away_after_close_ends_the_receive_loop(release, pristine):
   for branch in branches:
     guard = branch.body[0]
     assert ast.unparse(guard) == (
-        'if invocation_context.live_request_queue.closed:\n    return'
+        'if _closed_by_client(invocation_context):\n    return'
     )
 
 

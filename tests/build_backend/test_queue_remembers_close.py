@@ -1,6 +1,7 @@
 """Tests for the edit that gives LiveRequestQueue its closed state."""
 
 import ast
+import asyncio
 import sys
 import types
 
@@ -25,14 +26,15 @@ def _queue_class(text: str) -> ast.ClassDef:
 
 
 @pytest.mark.parametrize('release', RELEASES)
-def test_adds_flag_properties_and_single_close(release, pristine):
+def test_adds_counts_and_queries(release, pristine):
   before = pristine(release, PATH)
 
   after = queue_remembers_close.edit(before)
 
   removed, added = source.changed_lines(before, after)
   assert [line.strip() for line in removed] == [
-      'self._queue.put_nowait(LiveRequest(close=True))'
+      'self._queue.put_nowait(LiveRequest(close=True))',
+      'return await self._queue.get()',
   ]
   assert_upstream_style(added)
   methods = {
@@ -44,11 +46,16 @@ def test_adds_flag_properties_and_single_close(release, pristine):
     assert [ast.unparse(d) for d in methods[name].decorator_list] == [
         'property'
     ]
-  assert ast.unparse(methods['__init__'].body[-1]) == 'self._closed = False'
   assert ast.unparse(methods['close'].body[0]) == (
       'self.send(LiveRequest(close=True))'
   )
-  assert ast.unparse(methods['send'].body[0]).startswith('if req.close:')
+  assert ast.unparse(methods['send'].body[0]) == (
+      'if req.close:\n    self._closes_made += 1'
+  )
+  assert [a.arg for a in methods['closed_for'].args.args] == [
+      'self',
+      'invocation_id',
+  ]
 
 
 @pytest.mark.parametrize('release', RELEASES)
@@ -58,13 +65,17 @@ def test_edited_queue_behaves(release, pristine, monkeypatch):
   source = queue_remembers_close.edit(pristine(release, PATH))
   exec(compile(source, PATH, 'exec'), edited.__dict__)
   queue = edited.LiveRequestQueue()
-  close = edited.LiveRequest(close=True)
+  assert not queue.closed_for('run-1')
 
-  queue.send(close)
+  queue.send(edited.LiveRequest(close=True))
   queue.close()
 
   assert queue.closed and queue.is_closed
-  assert queue._queue.qsize() == 1
+  assert queue._queue.qsize() == 2
+  assert not queue.closed_for('run-1')
+  assert asyncio.run(queue.get()).close
+  assert queue.closed_for('run-1')
+  assert not queue.closed_for('run-2')
 
 
 def test_refuses_a_queue_that_already_has_closed(pristine):
@@ -91,8 +102,17 @@ def test_refuses_a_queue_that_already_has_closed(pristine):
             '  def send(self, req):\n    self._queue.append(req)\n',
             r'no method LiveRequestQueue.close\(\)',
         ),
+        (
+            'class LiveRequestQueue:\n'
+            '  def __init__(self):\n    self._queue = []\n'
+            '  def close(self):\n'
+            '    self._queue.put_nowait(LiveRequest(close=True))\n'
+            '  def send(self, req):\n    self._queue.append(req)\n'
+            '  async def get(self):\n    return self._queue.pop(0)\n',
+            r'get\(\) does not just return',
+        ),
     ],
-    ids=['no-class', 'close-differs', 'no-close'],
+    ids=['no-class', 'close-differs', 'no-close', 'get-differs'],
 )
 def test_fails_loudly_on_unexpected_code(source, message):
   with pytest.raises(EditError, match=message):

@@ -38,4 +38,4 @@ def test_refuses_what_is_not_a_version():
 
 
 def test_fork_version_is_a_local_version_of_the_release():
-  assert releases.fork_version('1.39.1') == '1.39.1+livefix.2'
+  assert releases.fork_version('1.39.1') == '1.39.1+livefix.3'

@@ -30,14 +30,14 @@ def wheels(upstream_wheel, tmp_path_factory):
 def test_is_named_for_the_fork_version(wheels):
   built, _, _ = wheels
 
-  assert built.name == 'google_adk-1.39.1+livefix.2-py3-none-any.whl'
+  assert built.name == 'google_adk-1.39.1+livefix.3-py3-none-any.whl'
 
 
 def test_changes_only_the_edited_files_and_version(wheels):
   _, before, after = wheels
   renamed = {
       name.replace(
-          'google_adk-1.39.1.dist-info', 'google_adk-1.39.1+livefix.2.dist-info'
+          'google_adk-1.39.1.dist-info', 'google_adk-1.39.1+livefix.3.dist-info'
       ): name
       for name in before.namelist()
   }
@@ -49,25 +49,25 @@ def test_changes_only_the_edited_files_and_version(wheels):
       if after.read(name) != before.read(old)
   }
   assert changed == _EDITED | {
-      'google_adk-1.39.1+livefix.2.dist-info/METADATA',
-      'google_adk-1.39.1+livefix.2.dist-info/RECORD',
+      'google_adk-1.39.1+livefix.3.dist-info/METADATA',
+      'google_adk-1.39.1+livefix.3.dist-info/RECORD',
   }
 
 
 def test_metadata_differs_only_in_version(wheels):
   _, before, after = wheels
   old = before.read('google_adk-1.39.1.dist-info/METADATA').decode()
-  new = after.read('google_adk-1.39.1+livefix.2.dist-info/METADATA').decode()
+  new = after.read('google_adk-1.39.1+livefix.3.dist-info/METADATA').decode()
 
   assert new == old.replace(
-      '\nVersion: 1.39.1\n', '\nVersion: 1.39.1+livefix.2\n'
+      '\nVersion: 1.39.1\n', '\nVersion: 1.39.1+livefix.3\n'
   )
   assert new != old
 
 
 def test_record_lists_every_file_with_its_hash(wheels):
   _, _, after = wheels
-  record = 'google_adk-1.39.1+livefix.2.dist-info/RECORD'
+  record = 'google_adk-1.39.1+livefix.3.dist-info/RECORD'
   rows = list(csv.reader(io.StringIO(after.read(record).decode())))
 
   assert sorted(row[0] for row in rows) == sorted(after.namelist())
@@ -93,7 +93,7 @@ def test_leaves_no_wheel_behind_when_a_file_is_missing(
     wheel.write(
         upstream_wheel('1.39.1'),
         {'google/adk/missing.py': ''},
-        '1.39.1+livefix.2',
+        '1.39.1+livefix.3',
         tmp_path,
     )
 

@@ -65,25 +65,75 @@ async def test_close_still_delivers_the_close_request():
   assert (await queue.get()).close is True
 
 
-@pytest.mark.needs_fix
+_CLOSES = {
+    'close': lambda queue: queue.close(),
+    'send': lambda queue: queue.send(LiveRequest(close=True)),
+}
+
+
 @pytest.mark.asyncio
-@pytest.mark.parametrize(
-    'close_twice',
-    [
-        lambda queue: (queue.close(), queue.close()),
-        lambda queue: (queue.close(), queue.send(LiveRequest(close=True))),
-        lambda queue: (
-            queue.send(LiveRequest(close=True)),
-            queue.send(LiveRequest(close=True)),
-        ),
-    ],
-    ids=['close-close', 'close-send', 'send-send'],
-)
-async def test_second_close_enqueues_nothing(close_twice):
+@pytest.mark.parametrize('second', _CLOSES, ids=_CLOSES)
+@pytest.mark.parametrize('first', _CLOSES, ids=_CLOSES)
+async def test_every_close_enqueues_a_close_request(first, second):
   queue = LiveRequestQueue()
 
-  close_twice(queue)
+  _CLOSES[first](queue)
+  _CLOSES[second](queue)
 
   assert (await queue.get()).close is True
+  assert (await queue.get()).close is True
   assert queue._queue.empty()
+
+
+@pytest.mark.needs_fix
+@pytest.mark.asyncio
+@pytest.mark.parametrize('close', _CLOSES, ids=_CLOSES)
+async def test_close_counts_for_the_invocation_once_taken(close):
+  queue = LiveRequestQueue()
+  assert queue.closed_for('run-1') is False
+
+  _CLOSES[close](queue)
+
+  assert queue.closed_for('run-1') is False
+  assert (await queue.get()).close is True
+  assert queue.closed_for('run-1') is True
+
+
+@pytest.mark.needs_fix
+@pytest.mark.asyncio
+async def test_next_invocation_is_open_until_its_own_close_is_taken():
+  queue = LiveRequestQueue()
+  queue.closed_for('run-1')
+  queue.close()
+  await queue.get()
+
+  assert queue.closed_for('run-2') is False
   assert queue.closed is True
+
+  queue.close()
+  await queue.get()
+
+  assert queue.closed_for('run-2') is True
+
+
+@pytest.mark.needs_fix
+@pytest.mark.asyncio
+async def test_close_waiting_when_an_invocation_starts_counts_once_taken():
+  queue = LiveRequestQueue()
+  queue.close()
+
+  assert queue.closed_for('run-1') is False
+  assert (await queue.get()).close is True
+  assert queue.closed_for('run-1') is True
+
+
+@pytest.mark.needs_fix
+@pytest.mark.asyncio
+async def test_other_requests_taken_leave_the_invocation_open():
+  queue = LiveRequestQueue()
+  queue.closed_for('run-1')
+  queue.send_content(types.Content(role='user', parts=[types.Part(text='hi')]))
+
+  await queue.get()
+
+  assert queue.closed_for('run-1') is False

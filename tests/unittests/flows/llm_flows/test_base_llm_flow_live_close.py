@@ -14,9 +14,13 @@ from typing import AsyncGenerator
 from typing import Callable
 from typing import Optional
 
+from google.adk.agents.base_agent import BaseAgent
+from google.adk.agents.invocation_context import InvocationContext
 from google.adk.agents.live_request_queue import LiveRequestQueue
 from google.adk.agents.llm_agent import LlmAgent
 from google.adk.agents.run_config import RunConfig
+from google.adk.agents.sequential_agent import SequentialAgent
+from google.adk.events.event import Event
 from google.adk.models.base_llm import BaseLlm
 from google.adk.models.base_llm_connection import BaseLlmConnection
 from google.adk.models.llm_response import LlmResponse
@@ -49,8 +53,8 @@ def _api_error(code: int) -> errors.APIError:
 
 
 def _closed(code: int) -> ConnectionClosed:
-  if code == 1000:
-    return ConnectionClosed(Close(1000, ''), None)
+  if code in (1000, 1001, 1005):
+    return ConnectionClosed(Close(code, ''), None)
   return ConnectionClosedError(Close(code, 'error'), None)
 
 
@@ -58,10 +62,15 @@ def _closed_ok() -> ConnectionClosedOK:
   return ConnectionClosedOK(Close(1000, ''), Close(1000, ''), True)
 
 
+# What websockets counts as a normal closure: 1000, 1001 and no status (1005).
 _NORMAL_CLOSURES = {
     'APIError(1000)': lambda: _api_error(1000),
+    'APIError(1001)': lambda: _api_error(1001),
+    'APIError(1005)': lambda: _api_error(1005),
     'ConnectionClosedOK': _closed_ok,
     'ConnectionClosed(1000)': lambda: _closed(1000),
+    'ConnectionClosed(1001)': lambda: _closed(1001),
+    'ConnectionClosed(1005)': lambda: _closed(1005),
 }
 
 
@@ -164,40 +173,61 @@ class _ScriptedLlm(BaseLlm):
     yield self.script.pop(0) if self.script else _FakeConnection()
 
 
-class _LiveRun:
-  """Runs an agent live, closing the queue after the first model turn."""
+def _has_text(event: Event) -> bool:
+  return bool(
+      event.content and event.content.parts and event.content.parts[0].text
+  )
 
-  def __init__(self, llm: _ScriptedLlm, *, with_handle: bool):
+
+class _LiveRun:
+  """Runs an agent live; each run closes the queue when `close_when` holds.
+
+  Every run uses the same runner, session and queue, as an application that
+  reuses its queue would.
+  """
+
+  def __init__(
+      self,
+      llm: _ScriptedLlm,
+      *,
+      with_handle: bool,
+      agent: Optional[BaseAgent] = None,
+  ):
     self.llm = llm
     self.queue = LiveRequestQueue()
     self.events = []
     self._runner = InMemoryRunner(
-        agent=LlmAgent(name=_AGENT_NAME, model=llm), app_name='live_close'
+        agent=agent or LlmAgent(name=_AGENT_NAME, model=llm),
+        app_name='live_close',
     )
     self._run_config = RunConfig(
         session_resumption=types.SessionResumptionConfig()
         if with_handle
         else None
     )
+    self._session = None
 
-  async def _consume(self, close_after_turn: bool):
-    session = await self._runner.session_service.create_session(
-        app_name='live_close', user_id='user'
-    )
+  async def _consume(self, close_when: Optional[Callable[[Event], bool]]):
+    if self._session is None:
+      self._session = await self._runner.session_service.create_session(
+          app_name='live_close', user_id='user'
+      )
     async for event in self._runner.run_live(
         user_id='user',
-        session_id=session.id,
+        session_id=self._session.id,
         live_request_queue=self.queue,
         run_config=self._run_config,
     ):
       self.events.append(event)
-      if close_after_turn and event.content and event.content.parts:
+      if close_when and close_when(event):
         self.queue.close()
 
-  async def until_end(self, close_after_turn: bool = True):
+  async def until_end(
+      self, close_when: Optional[Callable[[Event], bool]] = _has_text
+  ):
     """Runs to the end; fails the test if the run does not end by itself."""
     try:
-      await asyncio.wait_for(self._consume(close_after_turn), _END_TIMEOUT)
+      await asyncio.wait_for(self._consume(close_when), _END_TIMEOUT)
     except asyncio.TimeoutError:
       pytest.fail(
           f'run_live() had not ended {_END_TIMEOUT}s after close(); connects'
@@ -206,7 +236,7 @@ class _LiveRun:
 
   async def until_connects(self, count: int):
     """Runs until the model has been connected `count` times, then stops."""
-    task = asyncio.create_task(self._consume(close_after_turn=False))
+    task = asyncio.create_task(self._consume(close_when=None))
     try:
       for _ in range(int(_END_TIMEOUT / 0.01)):
         if len(self.llm.connects) >= count or task.done():
@@ -333,7 +363,7 @@ async def test_drop_without_close_does_what_stock_does(drop):
     assert llm.connects == [None, 'handle-2']
   else:
     with pytest.raises(type(error)):
-      await run.until_end(close_after_turn=False)
+      await run.until_end(close_when=None)
     assert llm.connects == [None]
 
 
@@ -349,11 +379,11 @@ async def test_drop_without_close_or_handle_does_what_stock_does(drop, caplog):
   run = _LiveRun(llm, with_handle=False)
 
   if ends_quietly_without_handle(error):
-    await run.until_end(close_after_turn=False)
+    await run.until_end(close_when=None)
     assert _errors_logged(caplog) == []
   else:
     with pytest.raises(type(error)) as raised:
-      await run.until_end(close_after_turn=False)
+      await run.until_end(close_when=None)
     assert raised.value is error
     assert _errors_logged(caplog)
   assert llm.connects == [None]
@@ -394,8 +424,200 @@ async def test_close_during_reconnect_closes_new_connection(caplog):
 
   llm.before_connect = close_during_second_connect
 
-  await run.until_end(close_after_turn=False)
+  await run.until_end(close_when=None)
 
   assert llm.connects == [None, 'handle-1']
   assert second.closed.is_set()
   assert _errors_logged(caplog) == []
+
+
+def _function_call(name: str, **args) -> LlmResponse:
+  return LlmResponse(
+      content=types.Content(
+          role='model',
+          parts=[
+              types.Part(
+                  function_call=types.FunctionCall(
+                      id=f'call-{name}', name=name, args=args
+                  )
+              )
+          ],
+      )
+  )
+
+
+def _transfers(event: Event) -> bool:
+  return bool(event.actions.transfer_to_agent)
+
+
+def _closes_later(run: _LiveRun, delay: float) -> Callable[[Event], bool]:
+  """Closes the queue `delay` seconds after the transfer event."""
+
+  def close_when(event: Event) -> bool:
+    if _transfers(event):
+      asyncio.get_running_loop().call_later(delay, run.queue.close)
+    return False
+
+  return close_when
+
+
+_WITH_HANDLE = [
+    pytest.param(True, id='A'),
+    pytest.param(False, id='B'),
+]
+
+
+@pytest.mark.needs_fix
+@pytest.mark.asyncio
+@pytest.mark.parametrize('with_handle', _WITH_HANDLE)
+# ADK closes the parent's connection a second after the transfer event.
+@pytest.mark.parametrize('close_after', [None, 0.5, 0.9], ids=str)
+async def test_close_during_transfer_connects_no_sub_agent(
+    with_handle, close_after, caplog
+):
+  parent_turn = [_function_call('transfer_to_agent', agent_name='child')]
+  if with_handle:
+    parent_turn.insert(0, _handle_update('handle-1'))
+  parent = _FakeConnection(parent_turn)
+  llm = _ScriptedLlm(script=[parent])
+  root = LlmAgent(
+      name=_AGENT_NAME,
+      model=llm,
+      sub_agents=[LlmAgent(name='child', model=llm)],
+  )
+  run = _LiveRun(llm, with_handle=with_handle, agent=root)
+
+  await run.until_end(
+      _transfers if close_after is None else _closes_later(run, close_after)
+  )
+
+  assert llm.connects == [None]
+  assert parent.closed.is_set()
+  assert _errors_logged(caplog) == []
+
+
+class _AgentsInTurn(BaseAgent):
+  """A custom agent that runs its sub-agents live one after another."""
+
+  async def _run_async_impl(self, ctx: InvocationContext):
+    raise NotImplementedError('live only')
+    yield  # pylint: disable=unreachable
+
+  async def _run_live_impl(self, ctx: InvocationContext):
+    for agent in self.sub_agents:
+      async for event in agent.run_live(ctx):
+        yield event
+
+
+_SEQUENCES = {
+    'SequentialAgent': SequentialAgent,
+    'custom': _AgentsInTurn,
+}
+
+
+def _sequence(kind: str, llm: _ScriptedLlm) -> BaseAgent:
+  return _SEQUENCES[kind](
+      name='sequence',
+      sub_agents=[
+          LlmAgent(name=_AGENT_NAME, model=llm),
+          LlmAgent(name='second', model=llm),
+      ],
+  )
+
+
+@pytest.mark.needs_fix
+@pytest.mark.asyncio
+@pytest.mark.parametrize('with_handle', _WITH_HANDLE)
+@pytest.mark.parametrize('kind', _SEQUENCES, ids=_SEQUENCES)
+async def test_close_in_a_sequence_connects_no_next_agent(
+    kind, with_handle, caplog
+):
+  turn = [_model_turn('hello')]
+  if with_handle:
+    turn.insert(0, _handle_update('handle-1'))
+  first = _FakeConnection(turn)
+  llm = _ScriptedLlm(script=[first])
+  run = _LiveRun(llm, with_handle=with_handle, agent=_sequence(kind, llm))
+
+  await run.until_end()
+
+  assert llm.connects == [None]
+  assert first.closed.is_set()
+  assert _errors_logged(caplog) == []
+  assert _client_close_logged(caplog)
+
+
+def _task_completed(event: Event) -> bool:
+  return any(
+      response.name == 'task_completed'
+      for response in event.get_function_responses()
+  )
+
+
+@pytest.mark.needs_fix
+@pytest.mark.asyncio
+async def test_close_at_task_completed_connects_no_next_agent(caplog):
+  first = _FakeConnection([_function_call('task_completed')])
+  llm = _ScriptedLlm(script=[first])
+  run = _LiveRun(
+      llm, with_handle=False, agent=_sequence('SequentialAgent', llm)
+  )
+
+  await run.until_end(_task_completed)
+
+  assert llm.connects == [None]
+  assert _errors_logged(caplog) == []
+
+
+@pytest.mark.needs_fix
+@pytest.mark.asyncio
+@pytest.mark.parametrize('with_handle', _WITH_HANDLE)
+async def test_reused_queue_runs_until_its_own_close(with_handle, caplog):
+  handle = [_handle_update('handle-1')] if with_handle else []
+  connections = [
+      _FakeConnection(handle + [_model_turn('first run')]),
+      _FakeConnection(handle + [_model_turn('second run')]),
+  ]
+  llm = _ScriptedLlm(script=list(connections))
+  run = _LiveRun(llm, with_handle=with_handle)
+  await run.until_end()
+
+  await run.until_end()
+
+  assert llm.connects == [None, None]
+  assert all(connection.closed.is_set() for connection in connections)
+  assert run.events[-1].content.parts[0].text == 'second run'
+  assert _errors_logged(caplog) == []
+  assert _client_close_logged(caplog)
+
+
+class _EndsStreamsAfterClose(_FakeConnection):
+  """Ends each receive stream without an error once closed, as a custom
+  connection may. A flow that keeps asking gets an error after a while."""
+
+  _MAX_STREAMS = 100
+
+  def __init__(self, responses):
+    super().__init__(responses)
+    self.streams = 0
+
+  async def receive(self) -> AsyncGenerator[LlmResponse, None]:
+    self.streams += 1
+    if self.streams > self._MAX_STREAMS:
+      raise RuntimeError(f'asked for {self.streams} receive streams')
+    while self._responses:
+      yield self._responses.pop(0)
+    await self.closed.wait()
+
+
+@pytest.mark.needs_fix
+@pytest.mark.asyncio
+async def test_receive_streams_ending_after_close_end_the_run():
+  connection = _EndsStreamsAfterClose([_model_turn('hello')])
+  llm = _ScriptedLlm(script=[connection])
+  run = _LiveRun(llm, with_handle=False)
+
+  await run.until_end()
+
+  assert llm.connects == [None]
+  assert connection.streams <= 2

@@ -1,0 +1,56 @@
+"""`_receive_from_model()` stops receiving once the client has closed.
+
+Its `while True:` loop asks the connection for one receive stream after
+another: google-genai's ends at each turn's end. A stream that ends without an
+error after the client's close means nothing more will come, and a connection
+that keeps ending its streams that way (a custom `BaseLlmConnection` may)
+would keep the loop spinning. A guard ends the loop there, last in its body,
+after upstream's `await asyncio.sleep(0)`, which lets the send loop take the
+close request first.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ..source import block
+from ..source import EditError
+from ..source import Source
+from ..source import Splice
+from ._flow import CLOSED_BY_CLIENT
+from ._flow import context_name
+from ._flow import find_receive_from_model
+from ._flow import PATH
+
+_GUARD = """\
+# After the client's close, a stream that ends without an error
+# means nothing more comes: receiving again would only spin.
+if {helper}({context}):
+  return
+"""
+
+
+def find_receive_loop(tree: ast.Module) -> tuple[ast.While, str]:
+  """`_receive_from_model()`'s loop over receive streams, and its context."""
+  receive = find_receive_from_model(tree)
+  context = context_name(receive)
+  for node in ast.walk(receive):
+    if (
+        isinstance(node, ast.While)
+        and isinstance(node.test, ast.Constant)
+        and node.test.value is True
+        and '.receive()' in ast.unparse(node)
+    ):
+      return node, context
+  raise EditError(
+      '_receive_from_model() has no `while True:` loop over receive()'
+  )
+
+
+def edit(text: str) -> str:
+  source = Source(text)
+  loop, context = find_receive_loop(source.tree)
+  last = loop.body[-1]
+  at = source.end_of_line(last.end_lineno)
+  guard = _GUARD.format(helper=CLOSED_BY_CLIENT, context=context)
+  return source.apply([Splice(at, at, block(guard, last.col_offset))])

@@ -1,0 +1,99 @@
+"""Tests for the edit that adds the guards' helpers to base_llm_flow."""
+
+import ast
+import types
+
+from google.genai import errors
+import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosedError
+from websockets.exceptions import ConnectionClosedOK
+from websockets.frames import Close
+
+from livefix import source
+from livefix.edits import _flow
+from livefix.edits import flow_helpers
+from livefix.source import EditError
+
+from .helpers import assert_upstream_style
+from .helpers import RELEASES
+
+PATH = flow_helpers.PATH
+_HELPERS = [_flow.IS_NORMAL_CLOSURE, _flow.CLOSED_BY_CLIENT]
+
+
+def _inserted_helpers(text: str) -> dict:
+  """The helpers as the edit inserted them, run on their own."""
+  inserted = [
+      node
+      for node in ast.parse(text).body
+      if getattr(node, 'name', None) in _HELPERS
+      or ast.unparse(node).startswith('_NORMAL_CLOSURE_CODES =')
+  ]
+  namespace = {
+      'ConnectionClosed': ConnectionClosed,
+      'ConnectionClosedOK': ConnectionClosedOK,
+      'InvocationContext': object,
+  }
+  exec(compile(ast.Module(inserted, []), PATH, 'exec'), namespace)
+  return namespace
+
+
+@pytest.mark.parametrize('release', RELEASES)
+def test_inserts_helpers_before_flow_class(release, pristine):
+  before = pristine(release, PATH)
+
+  after = flow_helpers.edit(before)
+
+  removed, added = source.changed_lines(before, after)
+  assert removed == []
+  assert_upstream_style(added)
+  names = [getattr(node, 'name', None) for node in ast.parse(after).body]
+  assert names.index(_HELPERS[0]) + 1 == names.index(_HELPERS[1])
+  assert names.index(_HELPERS[1]) + 1 == names.index('BaseLlmFlow')
+
+
+@pytest.mark.parametrize(
+    'error, normal',
+    [
+        (ConnectionClosedOK(Close(1000, ''), Close(1000, ''), True), True),
+        (ConnectionClosedOK(Close(1001, ''), Close(1001, ''), True), True),
+        (ConnectionClosed(Close(1000, ''), None), True),
+        (ConnectionClosed(Close(1001, ''), None), True),
+        (ConnectionClosed(Close(1005, ''), None), True),
+        (ConnectionClosedError(Close(1011, 'cancelled'), None), False),
+        (ConnectionClosedError(None, None), False),
+        (errors.APIError(1000, 'closed', None), True),
+        (errors.APIError(1001, 'going away', None), True),
+        (errors.APIError(1005, 'no status', None), True),
+        (errors.APIError(1006, 'abnormal', None), False),
+        (errors.APIError(1011, 'cancelled', None), False),
+        (RuntimeError('other'), False),
+    ],
+)
+def test_tells_a_normal_closure(error, normal, pristine):
+  helpers = _inserted_helpers(flow_helpers.edit(pristine('1.39.1', PATH)))
+
+  assert helpers[_flow.IS_NORMAL_CLOSURE](error) is normal
+
+
+def test_asks_the_queue_about_the_running_invocation(pristine):
+  helpers = _inserted_helpers(flow_helpers.edit(pristine('1.39.1', PATH)))
+  asked = []
+  queue = types.SimpleNamespace(closed_for=lambda i: asked.append(i) or True)
+  context = types.SimpleNamespace(live_request_queue=queue, invocation_id='e')
+
+  assert helpers[_flow.CLOSED_BY_CLIENT](context) is True
+  assert asked == ['e']
+
+
+def test_refuses_helpers_already_there(pristine):
+  edited = flow_helpers.edit(pristine('1.39.1', PATH))
+
+  with pytest.raises(EditError, match='already defined'):
+    flow_helpers.edit(edited)
+
+
+def test_fails_loudly_without_websockets_imports():
+  with pytest.raises(EditError, match='not imported from websockets'):
+    flow_helpers.edit('class BaseLlmFlow:\n  pass\n')
