@@ -50,46 +50,13 @@ def _closed_test(node: ast.expr) -> bool:
   )
 
 
-def _conjuncts(test: ast.expr) -> list[ast.expr]:
-  if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
-    return test.values
-  return [test]
-
-
-def _requires_open(test: ast.expr) -> bool:
-  """Whether `test` can only hold while the queue is not closed."""
-  return any(
-      isinstance(c, ast.UnaryOp)
-      and isinstance(c.op, ast.Not)
-      and _closed_test(c.operand)
-      for c in _conjuncts(test)
-  )
-
-
 def _ends_when_closed(statement: ast.stmt) -> bool:
-  """Whether `statement` is an `if` that returns once the queue is closed."""
+  """Whether `statement` is an `if` that leaves once the queue is closed."""
   return (
       isinstance(statement, ast.If)
-      and any(_closed_test(c) for c in _conjuncts(statement.test))
-      and isinstance(statement.body[-1], ast.Return)
+      and _closed_test(statement.test)
+      and isinstance(statement.body[-1], (ast.Return, ast.Raise))
   )
-
-
-def _unguarded_continues(
-    statements: list[ast.stmt], guarded: bool = False
-) -> Iterator[int]:
-  """Lines of `continue`s of the loop not under a `not closed` condition."""
-  for statement in statements:
-    if isinstance(statement, ast.Continue) and not guarded:
-      yield statement.lineno
-    elif isinstance(statement, ast.If):
-      yield from _unguarded_continues(
-          statement.body, guarded or _requires_open(statement.test)
-      )
-      yield from _unguarded_continues(statement.orelse, guarded)
-    elif not isinstance(statement, _flow.NESTED_SCOPES):
-      for field in ('body', 'orelse', 'finalbody', 'handlers'):
-        yield from _unguarded_continues(getattr(statement, field, []), guarded)
 
 
 def _flow_problems(text: str) -> Iterator[str]:
@@ -99,10 +66,9 @@ def _flow_problems(text: str) -> Iterator[str]:
     if helper not in defined:
       yield f'no {helper}()'
   loop = _flow.find_reconnect_loop(tree)
+  # Every connection, a reconnect's too, comes after the attempt's guard.
   if not _ends_when_closed(loop.try_.body[0]):
     yield 'run_live() connects without asking whether the client closed'
-  for line in _unguarded_continues(loop.try_.body + loop.try_.handlers):
-    yield f'line {line}: reconnects after the close'
   for handler in loop.try_.handlers:
     caught = ast.unparse(handler.type)
     if ('ConnectionClosed' in caught or 'APIError' in caught) and not (

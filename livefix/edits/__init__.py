@@ -8,7 +8,6 @@ from . import flow_ends_on_client_close
 from . import flow_helpers
 from . import flow_ignores_go_away_after_close
 from . import flow_no_connection_after_close
-from . import flow_no_reconnect_after_close
 from . import flow_receive_ends_after_close
 from . import queue_remembers_close
 from ..source import EditError
@@ -17,7 +16,6 @@ EDITS = (
     queue_remembers_close,
     flow_helpers,
     flow_ends_on_client_close,
-    flow_no_reconnect_after_close,
     flow_no_connection_after_close,
     flow_receive_ends_after_close,
     flow_ignores_go_away_after_close,

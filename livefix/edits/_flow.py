@@ -24,16 +24,6 @@ ENDS_RUN = """\
   return
 """
 
-NESTED_SCOPES = (
-    ast.For,
-    ast.AsyncFor,
-    ast.While,
-    ast.FunctionDef,
-    ast.AsyncFunctionDef,
-    ast.Lambda,
-    ast.ClassDef,
-)
-
 
 @dataclasses.dataclass(frozen=True)
 class ReconnectLoop:
@@ -71,15 +61,6 @@ def find_reconnect_loop(tree: ast.Module) -> ReconnectLoop:
       'run_live() has no `while True:` loop around a `try` that handles'
       ' ConnectionClosed'
   )
-
-
-def continues_loop(node: ast.AST) -> bool:
-  """Whether `node` holds a `continue` of the loop it stands in."""
-  if isinstance(node, ast.Continue):
-    return True
-  if isinstance(node, NESTED_SCOPES):
-    return False
-  return any(continues_loop(child) for child in ast.iter_child_nodes(node))
 
 
 def find_receive_from_model(tree: ast.Module) -> ast.AsyncFunctionDef:

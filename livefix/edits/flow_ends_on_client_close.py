@@ -1,18 +1,21 @@
-"""`run_live()` ends quietly when the client closed and the connection did too.
+"""`run_live()` ends, never reconnects, once the client's close has taken effect.
 
 A guard goes first in each handler of the reconnect loop that is the first to
-catch one of the errors a normal closure arrives as, so that it runs before
-the handler logs an error, reconnects or raises. Releases without an `APIError`
-handler meet google-genai's `APIError(1000)` in `except Exception`.
+catch one of the errors a connection's closure arrives as, so that it runs
+before the handler logs an error, reconnects or raises. After the client's
+close, a normal closure ends the run quietly, and any other error reaches
+the caller, as stock raises it without a resumption handle. Releases without
+an `APIError` handler meet google-genai's `APIError` in `except Exception`.
 """
 
 from __future__ import annotations
 
 import ast
+import textwrap
 
 from ..source import block
 from ..source import EditError
-from ..source import MAX_LINE
+from ..source import INDENT
 from ..source import Source
 from ..source import Splice
 from ._flow import ENDS_RUN
@@ -30,10 +33,10 @@ _CATCHES = {
     'Exception': {'ConnectionClosed', 'ConnectionClosedOK', 'APIError'},
 }
 
-_GUARD = 'if {helper}({error}) and {closed}:\n' + ENDS_RUN
-
-_WRAPPED_GUARD = (
-    'if (\n    {helper}({error})\n    and {closed}\n):\n' + ENDS_RUN
+_GUARD = (
+    'if {closed}:\n'
+    + textwrap.indent('if {helper}({error}):\n' + ENDS_RUN, INDENT)
+    + '  raise\n'
 )
 
 
@@ -69,8 +72,6 @@ def edit(text: str) -> str:
         context=loop.context,
     )
     guard = block(_GUARD.format(**fields), col)
-    if len(guard.splitlines()[0]) > MAX_LINE:
-      guard = block(_WRAPPED_GUARD.format(**fields), col)
     # After the `except ...:` line, ahead of the comments that open the body.
     at = source.end_of_line(handler.type.end_lineno)
     splices.append(Splice(at, at, guard))

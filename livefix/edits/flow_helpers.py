@@ -36,11 +36,12 @@ def {IS_NORMAL_CLOSURE}(error: Exception) -> bool:
   if isinstance(error, ConnectionClosedOK):
     return True
   if isinstance(error, ConnectionClosed):
-    return error.rcvd is not None and error.rcvd.code in _NORMAL_CLOSURE_CODES
-  return (
-      isinstance(error, errors.APIError)
-      and error.code in _NORMAL_CLOSURE_CODES
-  )
+    code = error.rcvd.code if error.rcvd else None
+  elif isinstance(error, errors.APIError):
+    code = error.code
+  else:
+    return False
+  return code in _NORMAL_CLOSURE_CODES
 
 
 def {CLOSED_BY_CLIENT}(invocation_context: InvocationContext) -> bool:

@@ -129,12 +129,11 @@ def edit(text: str) -> str:
       pass
     case _:
       raise EditError('LiveRequestQueue.send() does not take `req`')
-  get_return = _dequeued_request(find_method(queue, 'get'))
-
   init_end = source.end_of_line(init.body[-1].end_lineno)
   send_start = source.start_of_line(send.body[0].lineno)
   close_end = source.end_of_line(close.end_lineno)
   callee_start, callee_end = source.span(_enqueued_close_request(close))
+  get_return = _dequeued_request(find_method(queue, 'get'))
   get_start = source.start_of_line(get_return.lineno)
   get_end = source.end_of_line(get_return.end_lineno)
   return source.apply(

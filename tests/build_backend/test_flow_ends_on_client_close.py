@@ -50,12 +50,13 @@ def test_guards_first_handler_of_each_closure(release, pristine):
   for handler in loop.try_.handlers:
     guard = handler.body[0]
     if _flow.IS_NORMAL_CLOSURE in ast.unparse(guard):
-      assert ast.unparse(guard.test) == (
-          f'_is_normal_closure({handler.name}) and'
-          ' _closed_by_client(invocation_context)'
-      )
-      assert isinstance(guard.body[-1], ast.Return)
-      assert 'closed by the client' in ast.unparse(guard.body[0])
+      # After the client's close: a normal closure returns, the rest raises.
+      assert ast.unparse(guard.test) == '_closed_by_client(invocation_context)'
+      normal, other = guard.body
+      assert ast.unparse(normal.test) == f'_is_normal_closure({handler.name})'
+      assert 'closed by the client' in ast.unparse(normal.body[0])
+      assert isinstance(normal.body[-1], ast.Return)
+      assert isinstance(other, ast.Raise) and other.exc is None
 
 
 def test_fails_loudly_on_unnamed_handler():
