@@ -24,6 +24,9 @@ import trustme
 from websockets.asyncio.server import serve
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
+from websockets.frames import Close
+from websockets.frames import Frame
+from websockets.frames import Opcode
 
 CANCELLED = (1011, 'The operation was cancelled.')
 
@@ -83,6 +86,10 @@ class LiveEndpoint:
 
     setup_delays: by connection number, how long to hold back `setupComplete`,
       which keeps the client's connect() in flight.
+    close_reply: the close code to answer the client's close frame with,
+      instead of echoing the client's code; 1005 answers with a close frame
+      that carries no status code. websockets counts 1000, 1001 and 1005 as
+      a normal closure.
 
   A user turn whose text is `tool:NAME` or `tool:NAME {json args}` is answered
   with a call of the tool NAME; the model turn follows the tool response.
@@ -94,10 +101,12 @@ class LiveEndpoint:
       idle_cancel_after: Optional[float] = None,
       faults: Optional[dict[int, Fault]] = None,
       setup_delays: Optional[dict[int, float]] = None,
+      close_reply: Optional[int] = None,
   ):
     self.idle_cancel_after = idle_cancel_after
     self.faults = dict(faults or {})
     self.setup_delays = dict(setup_delays or {})
+    self.close_reply = close_reply
     self.connections: list[Connection] = []
     self.handles_issued: list[str] = []
     self._stack = contextlib.AsyncExitStack()
@@ -145,6 +154,8 @@ class LiveEndpoint:
   async def _serve(self, websocket: ServerConnection) -> None:
     connection = Connection(len(self.connections) + 1, time.monotonic())
     self.connections.append(connection)
+    if self.close_reply is not None:
+      _reply_to_close_with(websocket, self.close_reply)
     inbox: asyncio.Queue[Optional[dict[str, Any]]] = asyncio.Queue()
     # Frames are recorded as they arrive, whether or not they get answered:
     # an answer may fail once the client has closed, its frames still count.
@@ -300,3 +311,26 @@ class LiveEndpoint:
       close = protocol.close_sent
     connection.close_code = close.code
     connection.close_reason = close.reason
+
+
+def _reply_to_close_with(websocket: ServerConnection, code: int) -> None:
+  """Makes the connection answer a client's close frame with `code`.
+
+  websockets echoes the client's close frame from inside its protocol; the
+  echo is the one close frame sent after one was received and before any was
+  sent, and this swaps its payload.
+  """
+  protocol = websocket.protocol
+  send_frame = protocol.send_frame
+  payload = b'' if code == 1005 else Close(code, '').serialize()
+
+  def send_reply_instead_of_echo(frame: Frame) -> None:
+    if (
+        frame.opcode is Opcode.CLOSE
+        and protocol.close_rcvd is not None
+        and protocol.close_sent is None
+    ):
+      frame = Frame(Opcode.CLOSE, payload)
+    send_frame(frame)
+
+  protocol.send_frame = send_reply_instead_of_echo

@@ -26,7 +26,11 @@ MODEL = 'gemini-live-2.5-flash'
 
 
 class LiveApp:
-  """An application that talks to an agent through `Runner.run_live()`."""
+  """An application that talks to an agent through `Runner.run_live()`.
+
+  Each `start()` is one `run_live()` call; all of them use the same runner,
+  session and queue, as an application that reuses its queue does.
+  """
 
   def __init__(self, agent, *, with_handle: bool):
     self.queue = LiveRequestQueue()
@@ -42,6 +46,7 @@ class LiveApp:
         else None,
     )
     self._task: Optional[asyncio.Task] = None
+    self._session = None
 
   def say(self, text: str) -> None:
     self.queue.send_content(
@@ -54,17 +59,19 @@ class LiveApp:
     self.queue.close()
 
   def start(self, on_event: Callable[[LiveApp, Event], None] = None):
+    self.error = self.ended_at = None
     self._task = asyncio.create_task(self._consume(on_event))
     return self
 
   async def _consume(self, on_event) -> None:
-    session = await self._runner.session_service.create_session(
-        app_name='live_e2e', user_id='user'
-    )
+    if self._session is None:
+      self._session = await self._runner.session_service.create_session(
+          app_name='live_e2e', user_id='user'
+      )
     try:
       async for event in self._runner.run_live(
           user_id='user',
-          session_id=session.id,
+          session_id=self._session.id,
           live_request_queue=self.queue,
           run_config=self._run_config,
       ):
@@ -102,3 +109,32 @@ def close_after_first_turn(app: LiveApp, event: Event) -> None:
 
 def error_records(caplog) -> list[str]:
   return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def assert_closed_for_good(
+    app, endpoint, caplog, connections=1, opened_after_close=0
+):
+  """The run ended at the close, and nothing reconnected while watched.
+
+  A close before the run starts still lets the first connection open: the
+  close request is what ends it.
+  """
+  assert await app.wait_end(), (
+      'run_live() did not end after close(); connections since:'
+      f' {len(endpoint.opened_after(app.closed_at))}'
+  )
+  await asyncio.sleep(WATCH)
+  assert len(endpoint.opened_after(app.closed_at)) == opened_after_close
+  assert len(endpoint.connections) == connections
+  last = endpoint.connections[-1]
+  assert (last.closed_by, last.close_code) == ('client', 1000)
+  assert not any(c.open for c in endpoint.connections)
+  assert app.error is None
+  assert error_records(caplog) == []
+
+
+async def wait_for_text(app: LiveApp, text: str, timeout: float = 2) -> None:
+  deadline = time.monotonic() + timeout
+  while text not in app.texts():
+    assert time.monotonic() < deadline, f'{text!r} never came: {app.texts()}'
+    await asyncio.sleep(0.005)

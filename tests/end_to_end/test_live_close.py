@@ -5,7 +5,6 @@ from the endpoint's side: which connections were opened, and who closed them.
 from __future__ import annotations
 
 import asyncio
-import time
 
 from google.adk.agents.llm_agent import LlmAgent
 from google.adk.models.google_llm import Gemini
@@ -21,11 +20,11 @@ from tests.upstream_behaviour import needs_working_run_live
 from tests.upstream_behaviour import resumes_after
 from tests.upstream_behaviour import RESUMES_ON_GEMINI_API
 
+from .live_app import assert_closed_for_good
 from .live_app import close_after_first_turn
-from .live_app import error_records
 from .live_app import LiveApp
 from .live_app import MODEL
-from .live_app import WATCH
+from .live_app import wait_for_text
 
 pytestmark = [pytest.mark.asyncio, needs_working_run_live]
 
@@ -66,28 +65,6 @@ def _agent(**kwargs) -> LlmAgent:
   return LlmAgent(name='live_agent', model=Gemini(model=MODEL), **kwargs)
 
 
-async def _assert_closed_for_good(
-    app, endpoint, caplog, connections=1, opened_after_close=0
-):
-  """The run ended at the close, and nothing reconnected while watched.
-
-  A close before the run starts still lets the first connection open: the
-  close request is what ends it.
-  """
-  assert await app.wait_end(), (
-      'run_live() did not end after close(); connections since:'
-      f' {len(endpoint.opened_after(app.closed_at))}'
-  )
-  await asyncio.sleep(WATCH)
-  assert len(endpoint.opened_after(app.closed_at)) == opened_after_close
-  assert len(endpoint.connections) == connections
-  last = endpoint.connections[-1]
-  assert (last.closed_by, last.close_code) == ('client', 1000)
-  assert not any(c.open for c in endpoint.connections)
-  assert app.error is None
-  assert error_records(caplog) == []
-
-
 @pytest.mark.parametrize('with_handle', _SCENARIOS)
 async def test_close_after_a_turn_ends_the_session(
     with_handle, start_endpoint, caplog
@@ -98,7 +75,7 @@ async def test_close_after_a_turn_ends_the_session(
 
   app.start(close_after_first_turn)
 
-  await _assert_closed_for_good(app, endpoint, caplog)
+  await assert_closed_for_good(app, endpoint, caplog)
   assert 'echo: hello' in app.texts()
   if with_handle:
     assert endpoint.handles_issued
@@ -119,7 +96,7 @@ async def test_everything_sent_before_close_arrives_first(
   app.start()
   app.close()
 
-  await _assert_closed_for_good(app, endpoint, caplog, opened_after_close=1)
+  await assert_closed_for_good(app, endpoint, caplog, opened_after_close=1)
   [connection] = endpoint.connections
   assert connection.texts() == [f'turn {number}' for number in range(5)]
   kinds = [next(iter(frame)) for frame in connection.frames[1:]]
@@ -155,10 +132,10 @@ async def test_session_resumed_after_drop_then_closes_cleanly(
   app.start()
   await endpoint.wait_for_connections(2, timeout=2)
   app.say('two')
-  await _wait_for_text(app, 'echo: two')
+  await wait_for_text(app, 'echo: two')
   app.close()
 
-  await _assert_closed_for_good(app, endpoint, caplog, connections=2)
+  await assert_closed_for_good(app, endpoint, caplog, connections=2)
 
 
 @pytest.mark.skipif(
@@ -186,7 +163,7 @@ async def test_go_away_racing_close_does_not_resume(start_endpoint, caplog):
 
   app.start(close_after_first_turn)
 
-  await _assert_closed_for_good(app, endpoint, caplog)
+  await assert_closed_for_good(app, endpoint, caplog)
 
 
 @pytest.mark.needs_fix
@@ -200,7 +177,7 @@ async def test_close_during_reconnect_handshake(fault, start_endpoint, caplog):
   await endpoint.wait_for_connections(2, timeout=2)
   app.close()
 
-  await _assert_closed_for_good(app, endpoint, caplog, connections=2)
+  await assert_closed_for_good(app, endpoint, caplog, connections=2)
 
 
 @pytest.mark.needs_fix
@@ -216,7 +193,7 @@ async def test_close_twice(start_endpoint, caplog):
 
   app.start(close_twice)
 
-  await _assert_closed_for_good(app, endpoint, caplog)
+  await assert_closed_for_good(app, endpoint, caplog)
 
 
 @pytest.mark.parametrize('with_handle', _SCENARIOS)
@@ -227,7 +204,7 @@ async def test_close_before_the_first_turn(with_handle, start_endpoint, caplog):
   app.close()
   app.start()
 
-  await _assert_closed_for_good(app, endpoint, caplog, opened_after_close=1)
+  await assert_closed_for_good(app, endpoint, caplog, opened_after_close=1)
   assert app.texts() == []
 
 
@@ -249,7 +226,7 @@ async def test_close_while_a_tool_runs(start_endpoint, caplog):
   await asyncio.wait_for(tool_started.wait(), timeout=2)
   app.close()
 
-  await _assert_closed_for_good(app, endpoint, caplog)
+  await assert_closed_for_good(app, endpoint, caplog)
 
 
 @pytest.mark.needs_fix
@@ -267,18 +244,11 @@ async def test_close_after_transfer_to_sub_agent(start_endpoint, caplog):
   app.start()
   await endpoint.wait_for_connections(2, timeout=5)
   app.say('hello child')
-  await _wait_for_text(app, 'echo: hello child')
+  await wait_for_text(app, 'echo: hello child')
   app.close()
 
-  await _assert_closed_for_good(app, endpoint, caplog, connections=2)
+  await assert_closed_for_good(app, endpoint, caplog, connections=2)
   assert any(
       event.author == 'child_agent' and event.turn_complete
       for event in app.events
   )
-
-
-async def _wait_for_text(app: LiveApp, text: str, timeout: float = 2) -> None:
-  deadline = time.monotonic() + timeout
-  while text not in app.texts():
-    assert time.monotonic() < deadline, f'{text!r} never came: {app.texts()}'
-    await asyncio.sleep(0.005)

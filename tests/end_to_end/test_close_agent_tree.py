@@ -1,0 +1,159 @@
+"""End-to-end: a close ends the whole live session, whatever agent runs it.
+
+Transfers to a sub-agent, agents run in sequence, a queue reused by a second
+`run_live()` call, and an endpoint that answers the client's close with
+another normal closure code, judged from the endpoint's records.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import AsyncGenerator
+
+from google.adk.agents.base_agent import BaseAgent
+from google.adk.agents.invocation_context import InvocationContext
+from google.adk.agents.llm_agent import LlmAgent
+from google.adk.agents.sequential_agent import SequentialAgent
+from google.adk.events.event import Event
+from google.adk.models.google_llm import Gemini
+import pytest
+
+from tests.upstream_behaviour import needs_working_run_live
+
+from .live_app import assert_closed_for_good
+from .live_app import close_after_first_turn
+from .live_app import LiveApp
+from .live_app import MODEL
+
+pytestmark = [pytest.mark.asyncio, needs_working_run_live]
+
+_WITH_HANDLE = [pytest.param(True, id='A'), pytest.param(False, id='B')]
+# ADK waits this long after a transfer or `task_completed` before it closes
+# the agent's connection and runs the next one.
+_HAND_OVER_DELAY = 1.0
+# No idle cancel during the hand-over: that would be a real server error.
+_IDLE_CANCEL_AFTER = _HAND_OVER_DELAY + 0.5
+
+
+def _llm_agent(name: str, **kwargs) -> LlmAgent:
+  return LlmAgent(name=name, model=Gemini(model=MODEL), **kwargs)
+
+
+def _transfer_event(event: Event) -> bool:
+  return bool(event.actions and event.actions.transfer_to_agent)
+
+
+@pytest.mark.needs_fix
+@pytest.mark.parametrize('with_handle', _WITH_HANDLE)
+@pytest.mark.parametrize('close_after', [0, 0.9], ids=['at-once', 'late'])
+async def test_close_during_transfer_connects_no_sub_agent(
+    with_handle, close_after, start_endpoint, caplog
+):
+  endpoint = await start_endpoint(idle_cancel_after=_IDLE_CANCEL_AFTER)
+  root = _llm_agent('live_agent', sub_agents=[_llm_agent('child_agent')])
+  app = LiveApp(root, with_handle=with_handle)
+  app.say('tool:transfer_to_agent {"agent_name": "child_agent"}')
+
+  def close_after_transfer(app: LiveApp, event: Event) -> None:
+    if _transfer_event(event):
+      asyncio.get_running_loop().call_later(close_after, app.close)
+
+  app.start(close_after_transfer)
+
+  await assert_closed_for_good(app, endpoint, caplog)
+
+
+class _AgentsInTurn(BaseAgent):
+  """A custom agent that runs its sub-agents live, one after another."""
+
+  async def _run_async_impl(
+      self, ctx: InvocationContext
+  ) -> AsyncGenerator[Event, None]:
+    raise NotImplementedError('live only')
+    yield  # pylint: disable=unreachable
+
+  async def _run_live_impl(
+      self, ctx: InvocationContext
+  ) -> AsyncGenerator[Event, None]:
+    for agent in self.sub_agents:
+      async for event in agent.run_live(ctx):
+        yield event
+
+
+_SEQUENCES = {'SequentialAgent': SequentialAgent, 'custom': _AgentsInTurn}
+
+
+def _sequence(kind: str) -> BaseAgent:
+  return _SEQUENCES[kind](
+      name='sequence',
+      sub_agents=[_llm_agent('first_agent'), _llm_agent('second_agent')],
+  )
+
+
+@pytest.mark.needs_fix
+@pytest.mark.parametrize('with_handle', _WITH_HANDLE)
+@pytest.mark.parametrize('kind', _SEQUENCES)
+async def test_close_in_a_sequence_connects_no_next_agent(
+    kind, with_handle, start_endpoint, caplog
+):
+  endpoint = await start_endpoint(idle_cancel_after=_IDLE_CANCEL_AFTER)
+  app = LiveApp(_sequence(kind), with_handle=with_handle)
+  app.say('hello')
+
+  app.start(close_after_first_turn)
+
+  await assert_closed_for_good(app, endpoint, caplog)
+  assert 'echo: hello' in app.texts()
+
+
+@pytest.mark.needs_fix
+async def test_close_at_task_completed_connects_no_next_agent(
+    start_endpoint, caplog
+):
+  endpoint = await start_endpoint(idle_cancel_after=_IDLE_CANCEL_AFTER)
+  app = LiveApp(_sequence('SequentialAgent'), with_handle=False)
+  app.say('tool:task_completed')
+
+  def close_at_task_completed(app: LiveApp, event: Event) -> None:
+    if any(r.name == 'task_completed' for r in event.get_function_responses()):
+      app.close()
+
+  app.start(close_at_task_completed)
+
+  await assert_closed_for_good(app, endpoint, caplog)
+
+
+@pytest.mark.needs_fix
+@pytest.mark.parametrize('with_handle', _WITH_HANDLE)
+async def test_reused_queue_runs_until_its_own_close(
+    with_handle, start_endpoint, caplog
+):
+  endpoint = await start_endpoint()
+  app = LiveApp(_llm_agent('live_agent'), with_handle=with_handle)
+  app.say('first run')
+  app.start(close_after_first_turn)
+  await assert_closed_for_good(app, endpoint, caplog)
+
+  app.say('second run')
+  app.closed_at = None  # The second run is judged from its own close.
+  app.start(close_after_first_turn)
+
+  await assert_closed_for_good(app, endpoint, caplog, connections=2)
+  # The second connection gets the session's history, then the new turn.
+  assert endpoint.connections[1].texts()[-1] == 'second run'
+  assert 'echo: second run' in app.texts()
+
+
+@pytest.mark.needs_fix
+@pytest.mark.parametrize('with_handle', _WITH_HANDLE)
+@pytest.mark.parametrize('close_reply', [1001, 1005])
+async def test_other_normal_closure_codes_end_the_session(
+    close_reply, with_handle, start_endpoint, caplog
+):
+  endpoint = await start_endpoint(close_reply=close_reply)
+  app = LiveApp(_llm_agent('live_agent'), with_handle=with_handle)
+  app.say('hello')
+
+  app.start(close_after_first_turn)
+
+  await assert_closed_for_good(app, endpoint, caplog)
