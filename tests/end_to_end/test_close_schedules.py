@@ -1,12 +1,14 @@
 """Random schedules of one live session's events, and what must hold after
 the client's close whatever their order.
 
-A schedule is what the application does (turns, tool calls, pauses, one or
-two closes) with random pauses between, and what the endpoint does to the
-first connections after their first turn (a normal close, a drop, a 1011
-cancel, a goAway), with a random delay before it completes a reconnect's
-handshake. Pauses longer than the endpoint's idle timeout bring its 1011
-cancel. Every schedule ends with a close, after which the endpoint is watched.
+A schedule is the agent tree that runs (one agent; a parent that transfers
+to a sub-agent once, at a random step; a `SequentialAgent` of two), what the
+application does (turns, tool calls, pauses, one or two closes) with random
+pauses between, and what the endpoint does to the first connections after
+their first turn (a normal close, a drop, a 1011 cancel, a goAway), with a
+random delay before it completes a reconnect's handshake. Pauses longer than
+the endpoint's idle timeout bring its 1011 cancel. Every schedule ends with a
+close, after which the endpoint is watched.
 
 About 100 schedules run by default; `--hypothesis-profile=soak` runs
 thousands.
@@ -18,7 +20,9 @@ import dataclasses
 import logging
 import os
 
+from google.adk.agents.base_agent import BaseAgent
 from google.adk.agents.llm_agent import LlmAgent
+from google.adk.agents.sequential_agent import SequentialAgent
 from google.adk.models.google_llm import Gemini
 from google.genai import errors
 from hypothesis import given
@@ -43,6 +47,8 @@ _IDLE_CANCEL_AFTER = 0.3
 _BOUND = 1.0
 # Two idle cancels: a zombie would show up in it.
 _WATCH = 2 * _IDLE_CANCEL_AFTER + 0.1
+# ADK waits this long after a transfer before the sub-agent takes over.
+_HAND_OVER_DELAY = 1.0
 _TOOL_RUNS_FOR = 0.1
 _CLIENT_ERROR = {Fault.DROP: 1006, Fault.CANCEL: CANCELLED[0]}
 
@@ -55,6 +61,7 @@ async def look_up_weather() -> dict:
 
 @dataclasses.dataclass(frozen=True)
 class Schedule:
+  tree: str
   with_handle: bool
   steps: tuple[tuple, ...]
   faults: dict[int, Fault]
@@ -67,13 +74,53 @@ _STEPS = st.one_of(
     st.tuples(st.just('pause'), st.floats(0, 0.4)),
     st.tuples(st.just('close')),
 )
-_SCHEDULES = st.builds(
-    Schedule,
-    with_handle=st.booleans(),
-    steps=st.lists(_STEPS, max_size=6).map(tuple),
-    faults=st.dictionaries(st.sampled_from([1, 2]), st.sampled_from(Fault)),
-    handshake_delay=st.floats(0, 0.3),
+_TRANSFER = ('transfer',)
+
+
+def _steps(tree: str):
+  steps = st.lists(_STEPS, max_size=6).map(tuple)
+  if tree != 'transfer':
+    return steps
+  # One transfer, anywhere: a second one would hand back and forth.
+  return st.builds(
+      lambda steps, at: steps[:at] + (_TRANSFER,) + steps[at:],
+      steps,
+      st.integers(0, 6),
+  )
+
+
+_SCHEDULES = st.sampled_from(['agent', 'transfer', 'sequence']).flatmap(
+    lambda tree: st.builds(
+        Schedule,
+        tree=st.just(tree),
+        with_handle=st.booleans(),
+        steps=_steps(tree),
+        faults=st.dictionaries(st.sampled_from([1, 2]), st.sampled_from(Fault)),
+        handshake_delay=st.floats(0, 0.3),
+    )
 )
+
+
+def _bound(schedule: Schedule) -> float:
+  """How long after the close the run may go on: a close during a transfer
+  waits out ADK's hand-over."""
+  return _BOUND + (_HAND_OVER_DELAY if schedule.tree == 'transfer' else 0)
+
+
+def _agent(tree: str) -> BaseAgent:
+  def llm_agent(name: str, **kwargs) -> LlmAgent:
+    return LlmAgent(
+        name=name, model=Gemini(model=MODEL), tools=[look_up_weather], **kwargs
+    )
+
+  if tree == 'transfer':
+    return llm_agent('live_agent', sub_agents=[llm_agent('child_agent')])
+  if tree == 'sequence':
+    return SequentialAgent(
+        name='sequence',
+        sub_agents=[llm_agent('live_agent'), llm_agent('second_agent')],
+    )
+  return llm_agent('live_agent')
 
 
 @dataclasses.dataclass
@@ -119,12 +166,9 @@ async def _run(schedule: Schedule) -> _Run:
         setup_delays={2: schedule.handshake_delay},
     ) as endpoint:
       with _environ(endpoint.environ):
-        agent = LlmAgent(
-            name='live_agent',
-            model=Gemini(model=MODEL),
-            tools=[look_up_weather],
-        )
-        app = LiveApp(agent, with_handle=schedule.with_handle).start()
+        app = LiveApp(
+            _agent(schedule.tree), with_handle=schedule.with_handle
+        ).start()
         sent = []
         for number, (kind, *arguments) in enumerate(schedule.steps):
           text = f'turn {number}'
@@ -133,14 +177,17 @@ async def _run(schedule: Schedule) -> _Run:
           elif kind == 'tool':
             text = 'tool:look_up_weather'
             app.say(text)
+          elif kind == 'transfer':
+            text = 'tool:transfer_to_agent {"agent_name": "child_agent"}'
+            app.say(text)
           elif kind == 'pause':
             await asyncio.sleep(*arguments)
           else:
             app.close()
-          if kind in ('say', 'tool') and app.closed_at is None:
+          if kind in ('say', 'tool', 'transfer') and app.closed_at is None:
             sent.append(text)
         app.close()
-        ended = await app.wait_end(_BOUND)
+        ended = await app.wait_end(_bound(schedule))
         await asyncio.sleep(_WATCH)
         return _Run(endpoint, app, sent, ended, records.messages)
   finally:
@@ -156,14 +203,20 @@ def _check(schedule: Schedule, run: _Run) -> None:
   endpoint, app = run.endpoint, run.app
   closed_at = app.closed_at
   running_at_close = app.ended_at is None or app.ended_at > closed_at
-  # At most the connection whose connect was in flight opens after the close.
-  assert len(endpoint.opened_after(closed_at)) <= 1
+  # At most one connection opens after the close: the one whose connect was
+  # in flight, or the next one if no connection was there to take the close.
+  # It delivers what was queued and closes; it is not left to idle.
+  opened_after_close = endpoint.opened_after(closed_at)
+  assert len(opened_after_close) <= 1
+  for connection in opened_after_close:
+    if connection.number not in schedule.faults:
+      assert connection.closed_by == 'client', connection
   assert run.ended_in_bound, 'run_live() went on after the close'
   for connection in endpoint.connections:
     assert not connection.open
     if connection.closed_at > closed_at:
       since = max(closed_at, connection.opened_at)
-      assert connection.closed_at - since <= _BOUND
+      assert connection.closed_at - since <= _bound(schedule)
   last = endpoint.connections[-1] if endpoint.connections else None
   if (
       running_at_close
@@ -176,6 +229,10 @@ def _check(schedule: Schedule, run: _Run) -> None:
   ):
     assert app.error is None
     assert run.errors_logged == []
+  if schedule.tree != 'agent':
+    # A further agent's connection starts with the session's history, which
+    # the checks below would take for the application's turns.
+    return
   # What the application queued arrives in order, and in full unless a
   # connection broke (a fault, an idle cancel) while it was on its way.
   received = [
