@@ -56,7 +56,7 @@ def _install_fork(session, release: str) -> None:
 @nox.session
 def fork(session):
   """Builds the fork's wheel into dist/ and prints its diff against upstream."""
-  session.install('pip', 'packaging>=22')
+  session.install('pip')
   session.run('python', '-m', 'livefix', 'build', '--diff', *session.posargs)
 
 
@@ -70,7 +70,7 @@ def tooling(session):
 @nox.session
 def check(session):
   """Fetches, verifies and edits every supported release."""
-  session.install('pip', 'packaging>=22')
+  session.install('pip')
   session.run('python', '-m', 'livefix', 'check', '--all')
 
 
@@ -78,7 +78,7 @@ def check(session):
 def upstream_tree(session):
   """Applies the fix to upstream's sdist, installs that tree and runs the
   tests `apply` copied into it, as a pull request's reviewer would."""
-  session.install('pip', 'packaging>=22')
+  session.install('pip')
   downloads = pathlib.Path(session.create_tmp())
   tree = downloads / f'google_adk-{releases.DEFAULT}'
   shutil.rmtree(tree, ignore_errors=True)
