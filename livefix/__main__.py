@@ -1,6 +1,6 @@
-"""python -m livefix build|diff|check|apply|folders: the fork's wheel, what it
-changes, whether the fix holds on upstream releases, the fix in an upstream
-tree, and the folder of each release under releases/."""
+"""python -m livefix build|diff|check|apply|index|folders: the fork's wheel,
+what it changes, whether the fix holds on upstream releases, the fix in an
+upstream tree, a wheel index, and the folder of each release."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from . import buildapi
 from . import check
 from . import folders
 from . import fork
+from . import index
 from . import releases
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -60,6 +61,18 @@ def main(argv: list[str] | None = None) -> int:
       action='store_true',
       help='apply to a git checkout with uncommitted changes',
   )
+  indexes = commands.add_parser(
+      'index',
+      help='build the fork of releases into a PEP 503 simple index',
+  )
+  indexes.add_argument('out', type=pathlib.Path, metavar='DIR')
+  indexes.add_argument(
+      '--upstream',
+      nargs='+',
+      action='extend',
+      metavar='X',
+      help='these releases only (default: every supported release)',
+  )
   commands.add_parser(
       'folders',
       help=f'write {folders.FOLDER}/X for every release in releases.txt',
@@ -75,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
   try:
     if args.command == 'check':
       return _check(args)
+    if args.command == 'index':
+      return _index(args)
     release = buildapi.upstream_release({'upstream': args.upstream})
     with tempfile.TemporaryDirectory() as downloads:
       the_fork = fork.prepare(release, pathlib.Path(downloads))
@@ -98,6 +113,15 @@ def _apply(args: argparse.Namespace) -> int:
   width = max(len(change.path) for change in changes)
   for change in changes:
     print(change.line(width))
+  return 0
+
+
+def _index(args: argparse.Namespace) -> int:
+  names = args.upstream or list(releases.WHEEL_SHA256)
+  with tempfile.TemporaryDirectory() as downloads:
+    for wheel in index.write(args.out, names, pathlib.Path(downloads)):
+      print(f'built {wheel}')
+  print(f'wrote {args.out / "simple" / index.PROJECT / "index.html"}')
   return 0
 
 
