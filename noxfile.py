@@ -35,7 +35,7 @@ REPRESENTATIVE = [
 ]
 UPSTREAM = nox.parametrize('upstream', list(releases.WHEEL_SHA256))
 
-nox.options.sessions = ['tooling', 'check', 'upstream_tree'] + [
+nox.options.sessions = ['tooling', 'check', 'installers', 'upstream_tree'] + [
     f'{kind}(upstream={release!r})'
     for kind in ('tests', 'stock')
     for release in REPRESENTATIVE
@@ -72,6 +72,20 @@ def check(session):
   """Fetches, verifies and edits every supported release."""
   session.install('pip')
   session.run('python', '-m', 'livefix', 'check', '--all')
+
+
+@nox.session
+def installers(session):
+  """Installs the fork as users do, from empty caches, and again from what
+  pip freeze, uv's lockfile and pip-compile recorded."""
+  session.install('pytest', 'pip', 'pip-tools', 'uv')
+  # Only this folder's conftest: the suites' own needs an installed fork.
+  session.run(
+      'pytest',
+      '--confcutdir=tests/installers',
+      'tests/installers',
+      *session.posargs,
+  )
 
 
 @nox.session
