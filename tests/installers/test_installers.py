@@ -1,6 +1,7 @@
 """The fork installed as users install it, and installed again from what the
-installers recorded: pip and pip freeze, a uv project and its lockfile,
-pip-compile with hashes from the wheel index, and a container's two stages.
+installers recorded: pip and pip freeze, uv pip, a uv project and its
+lockfile, pip-compile with hashes from the wheel index, a uv project on that
+index, and a container's two stages, the second without git.
 
 Each test ends on the installed version and a clean dependency check.
 """
@@ -58,6 +59,23 @@ def test_pip_freeze_reinstalls_the_same_environment(url, new_venv, tmp_path):
   assert run(second, '-m', 'pip', 'freeze').stdout == frozen
 
 
+def test_uv_pip_installs_a_release_by_its_folder(url, tmp_path):
+  run(*UV, 'venv', '--quiet', '--python', sys.executable, tmp_path / 'env')
+  python = bin_dir(tmp_path / 'env') / 'python'
+
+  run(
+      *UV,
+      'pip',
+      'install',
+      '--quiet',
+      '--python',
+      python,
+      _folder_url(url, '1.29.0'),
+  )
+
+  _assert_consistent_uv(python, '1.29.0')
+
+
 def test_uv_project_locks_the_release_and_syncs_to_it(url, tmp_path):
   project = tmp_path / 'app'
   project.mkdir()
@@ -73,6 +91,10 @@ def test_uv_project_locks_the_release_and_syncs_to_it(url, tmp_path):
       'app',
       cwd=project,
   )
+  run(*UV, 'add', '--quiet', f'google-adk @ {url}', cwd=project)
+  _assert_consistent_uv(bin_dir(project / '.venv') / 'python', releases.DEFAULT)
+
+  # Another release: the lockfile records its folder.
   run(*UV, 'add', '--quiet', _folder_url(url, '1.36.1'), cwd=project)
   lock = (project / 'uv.lock').read_text()
   assert f'version = "{releases.fork_version("1.36.1")}"' in lock
@@ -148,7 +170,8 @@ def test_uv_project_from_the_index(served_index, tmp_path):
 
 
 def test_container_stages_install_without_git(url, new_venv, tmp_path):
-  # The build stage has git: it turns the URL into a wheel.
+  # The build stage has git: it turns the URL of the default release into a
+  # wheel.
   build = new_venv('build-stage')
   wheels = tmp_path / 'wheels'
   run(
@@ -160,7 +183,7 @@ def test_container_stages_install_without_git(url, new_venv, tmp_path):
       '--no-deps',
       '--wheel-dir',
       wheels,
-      _folder_url(url, '1.29.0'),
+      f'google-adk @ {url}',
   )
 
   # The run stage has no git, and installs the wheel and its dependencies.
@@ -178,4 +201,4 @@ def test_container_stages_install_without_git(url, new_venv, tmp_path):
       env={**os.environ, 'PATH': path},
   )
 
-  _assert_consistent_pip(run_stage, '1.29.0')
+  _assert_consistent_pip(run_stage, releases.DEFAULT)
