@@ -2,8 +2,9 @@
 same tests on stock google-adk, where the tests of the fix must fail.
 
 `nox` alone runs the build tooling's tests, the fast check of every release,
-and the full suites on a representative set of releases. `nox -s tests stock`
-runs the full suites on every supported release.
+the installs users make, and the full suites on a representative set of
+releases. `nox -s tests stock` runs the full suites on every supported
+release.
 """
 
 import pathlib
