@@ -31,9 +31,7 @@ def _requires_python(wheel: pathlib.Path) -> str | None:
         for name in archive.namelist()
         if name.count('/') == 1 and name.endswith('.dist-info/METADATA')
     ]
-    fields = email.parser.BytesHeaderParser().parsebytes(
-        archive.read(metadata)
-    )
+    fields = email.parser.BytesHeaderParser().parsebytes(archive.read(metadata))
   return fields['Requires-Python']
 
 
