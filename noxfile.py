@@ -2,8 +2,9 @@
 same tests on stock google-adk, where the tests of the fix must fail.
 
 `nox` alone runs the build tooling's tests, the fast check of every release,
-and the full suites on a representative set of releases. `nox -s tests stock`
-runs the full suites on every supported release.
+the installs users make, and the full suites on a representative set of
+releases. `nox -s tests stock` runs the full suites on every supported
+release.
 """
 
 import pathlib
@@ -35,7 +36,7 @@ REPRESENTATIVE = [
 ]
 UPSTREAM = nox.parametrize('upstream', list(releases.WHEEL_SHA256))
 
-nox.options.sessions = ['tooling', 'check', 'upstream_tree'] + [
+nox.options.sessions = ['tooling', 'check', 'installers', 'upstream_tree'] + [
     f'{kind}(upstream={release!r})'
     for kind in ('tests', 'stock')
     for release in REPRESENTATIVE
@@ -56,7 +57,7 @@ def _install_fork(session, release: str) -> None:
 @nox.session
 def fork(session):
   """Builds the fork's wheel into dist/ and prints its diff against upstream."""
-  session.install('pip', 'packaging>=22')
+  session.install('pip')
   session.run('python', '-m', 'livefix', 'build', '--diff', *session.posargs)
 
 
@@ -70,15 +71,29 @@ def tooling(session):
 @nox.session
 def check(session):
   """Fetches, verifies and edits every supported release."""
-  session.install('pip', 'packaging>=22')
+  session.install('pip')
   session.run('python', '-m', 'livefix', 'check', '--all')
+
+
+@nox.session
+def installers(session):
+  """Installs the fork as users do, from empty caches, and again from what
+  pip freeze, uv's lockfile and pip-compile recorded."""
+  session.install('pytest', 'pip', 'pip-tools', 'uv')
+  # Only this folder's conftest: the suites' own needs an installed fork.
+  session.run(
+      'pytest',
+      '--confcutdir=tests/installers',
+      'tests/installers',
+      *session.posargs,
+  )
 
 
 @nox.session
 def upstream_tree(session):
   """Applies the fix to upstream's sdist, installs that tree and runs the
   tests `apply` copied into it, as a pull request's reviewer would."""
-  session.install('pip', 'packaging>=22')
+  session.install('pip')
   downloads = pathlib.Path(session.create_tmp())
   tree = downloads / f'google_adk-{releases.DEFAULT}'
   shutil.rmtree(tree, ignore_errors=True)

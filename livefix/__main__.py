@@ -1,5 +1,6 @@
-"""python -m livefix build|diff|check|apply: the fork's wheel, what it changes,
-whether the fix holds on upstream releases, and the fix in an upstream tree."""
+"""python -m livefix build|diff|check|apply|index|folders: the fork's wheel,
+what it changes, whether the fix holds on upstream releases, the fix in an
+upstream tree, a wheel index, and the folder of each release."""
 
 from __future__ import annotations
 
@@ -11,8 +12,12 @@ import tempfile
 from . import apply
 from . import buildapi
 from . import check
+from . import folders
 from . import fork
+from . import index
 from . import releases
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,8 +25,8 @@ def main(argv: list[str] | None = None) -> int:
   common.add_argument(
       '--upstream',
       help=(
-          f'upstream google-adk release (default: ${buildapi.ENV_VAR}, else'
-          f' {releases.DEFAULT})'
+          'upstream google-adk release (default: the one the working'
+          f' directory names, else {releases.DEFAULT})'
       ),
   )
   parser = argparse.ArgumentParser(prog='python -m livefix')
@@ -56,20 +61,42 @@ def main(argv: list[str] | None = None) -> int:
       action='store_true',
       help='apply to a git checkout with uncommitted changes',
   )
+  indexes = commands.add_parser(
+      'index',
+      help='build the fork of releases into a PEP 503 simple index',
+  )
+  indexes.add_argument('out', type=pathlib.Path, metavar='DIR')
+  indexes.add_argument(
+      '--upstream',
+      nargs='+',
+      action='extend',
+      metavar='X',
+      help='these releases only (default: every supported release)',
+  )
+  commands.add_parser(
+      'folders',
+      help=f'write {folders.FOLDER}/X for every release in releases.txt',
+  )
   args = parser.parse_args(argv)
 
-  if args.command == 'check':
-    return _check(args)
+  if args.command == 'folders':
+    for path in folders.write(ROOT):
+      print(f'wrote {path}')
+    return 0
   if args.command == 'apply':
     return _apply(args)
-  release = buildapi.upstream_release({'upstream': args.upstream})
   try:
+    if args.command == 'check':
+      return _check(args)
+    if args.command == 'index':
+      return _index(args)
+    release = buildapi.upstream_release({'upstream': args.upstream})
     with tempfile.TemporaryDirectory() as downloads:
       the_fork = fork.prepare(release, pathlib.Path(downloads))
       if args.command == 'build':
         args.out.mkdir(parents=True, exist_ok=True)
         print(f'built {the_fork.write_wheel(args.out)}')
-  except fork.ERRORS as e:
+  except buildapi.ERRORS as e:
     print(f'error: {e}', file=sys.stderr)
     return 1
   if args.command == 'diff' or args.diff:
@@ -86,6 +113,15 @@ def _apply(args: argparse.Namespace) -> int:
   width = max(len(change.path) for change in changes)
   for change in changes:
     print(change.line(width))
+  return 0
+
+
+def _index(args: argparse.Namespace) -> int:
+  names = args.upstream or list(releases.WHEEL_SHA256)
+  with tempfile.TemporaryDirectory() as downloads:
+    for wheel in index.write(args.out, names, pathlib.Path(downloads)):
+      print(f'built {wheel}')
+  print(f'wrote {args.out / "simple" / index.PROJECT / "index.html"}')
   return 0
 
 

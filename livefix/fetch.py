@@ -82,6 +82,10 @@ def _keep(wheel: pathlib.Path) -> None:
     os.replace(partial.name, cache / wheel.name)
 
 
+def _official_name(release: str) -> str:
+  return f'google_adk-{release}-py3-none-any.whl'
+
+
 def download(release: str, dest: pathlib.Path) -> pathlib.Path:
   """Downloads google-adk==`release` into `dest` with pip; returns the
   verified wheel."""
@@ -102,8 +106,10 @@ def download(release: str, dest: pathlib.Path) -> pathlib.Path:
     detail = '\n'.join(result.stderr.strip().splitlines()[-5:])
     raise FetchError(
         f'pip could not download google-adk {release}:\n{detail}\n'
-        'The build needs the official wheel from your package index: check'
-        ' the network and pip settings, then build again.'
+        f'The build needs {_official_name(release)} (sha256'
+        f' {releases.wheel_sha256(release)}): check the network and pip'
+        ' settings, or put that wheel into'
+        f' {cache_dir()} (or ${CACHE_ENV_VAR}), then build again.'
     )
   wheels = _wheels(release, dest)
   if len(wheels) != 1:

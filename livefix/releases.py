@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pathlib
+import re
 
 DEFAULT = '1.39.1'
 # Upstream's own fix: from this release on there is nothing to carry.
@@ -25,23 +26,27 @@ def _load() -> dict[str, str]:
 WHEEL_SHA256 = _load()
 
 
+def _release_key(release: str) -> tuple[int, ...]:
+  """A release segment as PEP 440 compares it: trailing zeros do not count."""
+  numbers = [int(part) for part in release.split('.')]
+  while numbers and numbers[-1] == 0:
+    numbers.pop()
+  return tuple(numbers)
+
+
 def wheel_sha256(release: str) -> str:
   """The pinned sha256 of `release`'s wheel; refuses unsupported releases."""
   if release in WHEEL_SHA256:
     return WHEEL_SHA256[release]
-  # Only a refusal compares versions; the build asks for packaging just then
-  # (see buildapi), so that a supported build needs nothing installed.
-  from packaging.version import InvalidVersion
-  from packaging.version import Version
-
   supported = ', '.join(WHEEL_SHA256)
-  try:
-    version = Version(release)
-  except InvalidVersion:
+  # Final releases only: google-adk's supported ones are all of that form,
+  # and telling them apart needs no version library.
+  if not re.fullmatch(r'[0-9]+(\.[0-9]+)*', release):
     raise UnsupportedRelease(
-        f'{release!r} is not a google-adk version. Supported: {supported}'
-    ) from None
-  if version >= Version(FIXED_IN):
+        f'{release!r} is not a google-adk release this fork supports.'
+        f' Supported: {supported}'
+    )
+  if _release_key(release) >= _release_key(FIXED_IN):
     raise UnsupportedRelease(
         f'google-adk {release} already has this fix: upstream fixed it in'
         f' {FIXED_IN}. Install google-adk=={release} directly instead of'

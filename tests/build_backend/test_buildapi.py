@@ -1,7 +1,6 @@
 """Tests for the PEP 517 hooks and the command line, as pip and users run them."""
 
 import email.parser
-import os
 import pathlib
 import shutil
 import subprocess
@@ -13,6 +12,8 @@ import pytest
 
 from livefix import buildapi
 from livefix import fetch
+from livefix import folders
+from livefix import releases
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -25,38 +26,68 @@ def _version(wheel: pathlib.Path) -> str:
     ]
 
 
-@pytest.mark.parametrize(
-    'config, env, expected',
-    [
-        (None, None, '1.39.1'),
-        (None, '1.36.1', '1.36.1'),
-        ({'upstream': '1.29.0'}, '1.36.1', '1.29.0'),
-    ],
-    ids=['default', 'env', 'config-wins'],
-)
-def test_upstream_release_is_chosen_by_config_then_env(
-    config, env, expected, monkeypatch
-):
-  if env:
-    monkeypatch.setenv(buildapi.ENV_VAR, env)
-  else:
-    monkeypatch.delenv(buildapi.ENV_VAR, raising=False)
+def _sdist_of(tmp_path, release: str) -> pathlib.Path:
+  """A tree unpacked from the fork's sdist made for `release`."""
+  name = buildapi.build_sdist(str(tmp_path), {'upstream': release})
+  with tarfile.open(tmp_path / name) as sdist:
+    sdist.extractall(tmp_path / 'unpacked', filter='data')
+  return tmp_path / 'unpacked' / name.removesuffix('.tar.gz')
 
-  assert buildapi.upstream_release(config) == expected
+
+def test_root_builds_the_default_or_the_release_the_setting_asks_for():
+  assert buildapi.upstream_release(None, ROOT) == releases.DEFAULT
+  assert buildapi.upstream_release({'upstream': '1.29.0'}, ROOT) == '1.29.0'
+
+
+def test_a_folder_builds_the_release_it_names():
+  folder = ROOT / 'releases' / '1.36.1'
+
+  assert buildapi.upstream_release(None, folder) == '1.36.1'
+  assert buildapi.upstream_release({'upstream': '1.36.1'}, folder) == '1.36.1'
+
+
+def test_a_setting_that_contradicts_a_folder_is_refused():
+  with pytest.raises(buildapi.SettingError) as refused:
+    buildapi.upstream_release(
+        {'upstream': '1.39.1'}, ROOT / 'releases' / '1.36.1'
+    )
+
+  assert str(refused.value) == (
+      'the setting upstream=1.39.1 contradicts the source tree: this folder'
+      ' builds google-adk 1.36.1 only. Drop the setting, or install'
+      ' releases/1.39.1 instead.'
+  )
+
+
+def test_a_setting_that_contradicts_an_sdist_is_refused(tmp_path):
+  tree = _sdist_of(tmp_path, '1.36.1')
+
+  assert buildapi.upstream_release(None, tree) == '1.36.1'
+  with pytest.raises(buildapi.SettingError, match='made for google-adk 1.36.1'):
+    buildapi.upstream_release({'upstream': '1.39.1'}, tree)
+
+
+def test_the_retired_environment_variable_is_refused(monkeypatch):
+  monkeypatch.setenv(buildapi.RETIRED_ENV_VAR, '1.36.1')
+
+  with pytest.raises(buildapi.SettingError, match='no longer read'):
+    buildapi.upstream_release(None, ROOT)
 
 
 def test_build_wheel_for_chosen_release(tmp_path):
   name = buildapi.build_wheel(str(tmp_path), {'upstream': '1.36.1'})
 
-  assert name == 'google_adk-1.36.1+livefix.3-py3-none-any.whl'
-  assert _version(tmp_path / name) == '1.36.1+livefix.3'
+  version = releases.fork_version('1.36.1')
+  assert name == f'google_adk-{version}-py3-none-any.whl'
+  assert _version(tmp_path / name) == version
 
 
 def test_wheel_keeps_upstream_dependencies(tmp_path, official):
   name = buildapi.build_wheel(str(tmp_path))
+  dist_info = f'google_adk-{releases.fork_version("1.39.1")}.dist-info'
 
   with zipfile.ZipFile(tmp_path / name) as built:
-    metadata = built.read('google_adk-1.39.1+livefix.3.dist-info/METADATA')
+    metadata = built.read(f'{dist_info}/METADATA')
     names = built.namelist()
   with zipfile.ZipFile(official) as upstream:
     upstream_metadata = upstream.read('google_adk-1.39.1.dist-info/METADATA')
@@ -71,8 +102,8 @@ def test_wheel_keeps_upstream_dependencies(tmp_path, official):
       for line in upstream_metadata.decode().splitlines()
       if line.startswith('Requires-')
   ]
-  assert 'google_adk-1.39.1+livefix.3.dist-info/entry_points.txt' in names
-  assert 'google_adk-1.39.1+livefix.3.dist-info/licenses/LICENSE' in names
+  assert f'{dist_info}/entry_points.txt' in names
+  assert f'{dist_info}/licenses/LICENSE' in names
 
 
 def test_asks_for_pip_only_when_no_verified_wheel_is_kept(
@@ -87,16 +118,22 @@ def test_asks_for_pip_only_when_no_verified_wheel_is_kept(
   assert buildapi.get_requires_for_build_sdist() == []
 
 
-def test_asks_for_packaging_only_to_explain_a_refusal():
-  config = {'upstream': '2.9.0'}
+def test_refuses_in_the_first_hook_with_the_message_alone(capsys):
+  with pytest.raises(SystemExit) as exited:
+    buildapi.get_requires_for_build_wheel({'upstream': '2.9.0'})
 
-  assert buildapi.get_requires_for_build_wheel(config) == ['packaging>=22']
-  assert buildapi.get_requires_for_build_sdist(config) == ['packaging>=22']
+  assert exited.value.code == 1
+  assert capsys.readouterr().err == (
+      'error: google-adk 2.9.0 already has this fix: upstream fixed it in'
+      ' 2.9.0. Install google-adk==2.9.0 directly instead of this fork.\n'
+  )
 
 
-def _pip_wheel(tree: pathlib.Path, out: pathlib.Path) -> pathlib.Path:
+def _pip_wheel(
+    tree: pathlib.Path, out: pathlib.Path, *options: str, check: bool = True
+) -> subprocess.CompletedProcess:
   """Builds `tree` as pip does, in an isolated build environment."""
-  subprocess.run(
+  return subprocess.run(
       [
           sys.executable,
           '-m',
@@ -106,13 +143,13 @@ def _pip_wheel(tree: pathlib.Path, out: pathlib.Path) -> pathlib.Path:
           '--quiet',
           '--wheel-dir',
           str(out),
+          *options,
           str(tree),
       ],
-      check=True,
-      env={k: v for k, v in os.environ.items() if k != buildapi.ENV_VAR},
+      check=check,
+      capture_output=True,
+      text=True,
   )
-  [built] = out.iterdir()
-  return built
 
 
 def test_pip_builds_a_kept_release_offline_with_nothing_installed(
@@ -121,38 +158,88 @@ def test_pip_builds_a_kept_release_offline_with_nothing_installed(
   empty_cache.mkdir()
   shutil.copy(official, empty_cache)
 
-  # The isolated environment gets neither pip nor packaging, and pip has no
-  # index to fetch either from: the build must need neither.
-  built = _pip_wheel(ROOT, tmp_path / 'wheels')
+  # The isolated environment gets nothing, and pip has no index to fetch
+  # anything from: the build must need nothing.
+  _pip_wheel(ROOT, tmp_path / 'wheels')
 
-  assert built.name == 'google_adk-1.39.1+livefix.3-py3-none-any.whl'
+  [built] = (tmp_path / 'wheels').iterdir()
+  version = releases.fork_version(releases.DEFAULT)
+  assert built.name == f'google_adk-{version}-py3-none-any.whl'
 
 
-def test_refuses_fixed_release_without_writing_a_wheel(tmp_path):
-  with pytest.raises(Exception, match='already has this fix'):
-    buildapi.build_wheel(str(tmp_path), {'upstream': '2.9.0'})
+def test_pip_builds_the_release_a_folder_names(
+    upstream_wheel, request, tmp_path
+):
+  official = upstream_wheel('1.36.1')
+  # Only now, with the wheel in hand: no index, and that wheel kept.
+  request.getfixturevalue('offline_index')
+  empty_cache = request.getfixturevalue('empty_cache')
+  empty_cache.mkdir()
+  shutil.copy(official, empty_cache)
 
-  assert list(tmp_path.iterdir()) == []
+  # From a copy, as a clone has it: the link inside leads to the backend.
+  tree = tmp_path / 'clone'
+  shutil.copytree(ROOT / 'livefix', tree / 'livefix')
+  shutil.copytree(ROOT / 'releases', tree / 'releases', symlinks=True)
+  _pip_wheel(tree / 'releases' / '1.36.1', tmp_path / 'wheels')
+
+  [built] = (tmp_path / 'wheels').iterdir()
+  assert _version(built) == releases.fork_version('1.36.1')
+
+
+@pytest.mark.parametrize(
+    'tree, options, message',
+    [
+        (ROOT, ['-C', 'upstream=2.9.0'], 'already has this fix'),
+        (
+            ROOT / 'releases' / '1.36.1',
+            ['-C', 'upstream=1.39.1'],
+            'contradicts the source tree',
+        ),
+    ],
+    ids=['fixed-release', 'contradicted-folder'],
+)
+def test_pip_shows_a_refusal_without_a_traceback(
+    tree, options, message, tmp_path
+):
+  refused = _pip_wheel(tree, tmp_path / 'wheels', *options, check=False)
+
+  assert refused.returncode != 0
+  assert message in refused.stderr
+  assert 'Traceback' not in refused.stderr + refused.stdout
+  assert not (tmp_path / 'wheels').exists() or not any(
+      (tmp_path / 'wheels').iterdir()
+  )
 
 
 def test_sdist_carries_no_upstream_code_and_builds_its_release(
     tmp_path, empty_cache
 ):
-  name = buildapi.build_sdist(str(tmp_path), {'upstream': '1.29.0'})
+  version = releases.fork_version('1.29.0')
+  tree = _sdist_of(tmp_path, '1.29.0')
 
-  with tarfile.open(tmp_path / name) as sdist:
-    members = sdist.getnames()
-    sdist.extractall(tmp_path / 'unpacked')
-  assert name == 'google_adk-1.29.0+livefix.3.tar.gz'
-  assert not [m for m in members if '/google/' in m]
-  assert 'google_adk-1.29.0+livefix.3/livefix/buildapi.py' in members
+  members = [p.relative_to(tree).as_posix() for p in tree.rglob('*')]
+  assert tree.name == f'google_adk-{version}'
+  assert not [m for m in members if m.startswith('google/')]
+  assert 'livefix/buildapi.py' in members
   # Nothing kept yet: the build asks for pip and downloads the release.
-  built = _pip_wheel(
-      tmp_path / 'unpacked' / 'google_adk-1.29.0+livefix.3',
-      tmp_path / 'wheels',
-  )
-  assert _version(built) == '1.29.0+livefix.3'
+  _pip_wheel(tree, tmp_path / 'wheels')
+  [built] = (tmp_path / 'wheels').iterdir()
+  assert _version(built) == version
   assert fetch.cached('1.29.0') is not None
+
+
+def test_sdist_of_a_folder_keeps_its_release(tmp_path, monkeypatch):
+  monkeypatch.chdir(ROOT / 'releases' / '1.36.1')
+
+  tree = _sdist_of(tmp_path, '1.36.1')
+
+  assert (tree / 'pyproject.toml').read_text() == folders.pyproject('1.36.1')
+  refused = _pip_wheel(
+      tree, tmp_path / 'wheels', '-C', 'upstream=1.39.1', check=False
+  )
+  assert refused.returncode != 0
+  assert 'this folder builds google-adk 1.36.1 only' in refused.stderr
 
 
 def test_diff_command_changes_only_the_two_files():
@@ -172,13 +259,20 @@ def test_diff_command_changes_only_the_two_files():
   assert '+    self._closes_made = 0' in result.stdout
 
 
-def test_command_line_explains_refusal():
+def test_command_line_explains_refusal_with_nothing_installed():
+  # -S: no site-packages, so neither packaging nor pip can be imported.
+  python = [sys.executable, '-S']
+  lacks_packaging = subprocess.run([*python, '-c', 'import packaging'])
   result = subprocess.run(
-      [sys.executable, '-m', 'livefix', 'diff', '--upstream', '2.13.0'],
+      [*python, '-m', 'livefix', 'build', '--upstream', '2.13.0'],
       cwd=ROOT,
       capture_output=True,
       text=True,
   )
 
+  assert lacks_packaging.returncode != 0
   assert result.returncode == 1
-  assert 'upstream fixed it in 2.9.0' in result.stderr
+  assert result.stderr == (
+      'error: google-adk 2.13.0 already has this fix: upstream fixed it in'
+      ' 2.9.0. Install google-adk==2.13.0 directly instead of this fork.\n'
+  )

@@ -5,6 +5,7 @@ import shutil
 import pytest
 
 from livefix import fetch
+from livefix import releases
 
 
 def _tampered_copy(wheel, directory):
@@ -41,8 +42,13 @@ def test_says_what_to_do_when_the_index_is_unreachable(
   with pytest.raises(fetch.FetchError) as failed:
     fetch.fetch('1.39.1', tmp_path)
 
-  assert 'pip could not download google-adk 1.39.1' in str(failed.value)
-  assert 'check the network and pip settings' in str(failed.value)
+  message = str(failed.value)
+  assert 'pip could not download google-adk 1.39.1' in message
+  assert 'check the network and pip settings' in message
+  # It names the wheel to fetch by other means and where to put it.
+  assert 'google_adk-1.39.1-py3-none-any.whl' in message
+  assert releases.WHEEL_SHA256['1.39.1'] in message
+  assert f'put that wheel into {empty_cache}' in message
 
 
 def test_keeps_a_downloaded_wheel_and_then_needs_no_index(

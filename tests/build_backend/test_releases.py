@@ -32,9 +32,17 @@ def test_refuses_unknown_release_listing_supported(release):
   assert '1.20.0' in str(refused.value) and '2.8.0' in str(refused.value)
 
 
-def test_refuses_what_is_not_a_version():
-  with pytest.raises(releases.UnsupportedRelease, match='not a google-adk'):
-    releases.wheel_sha256('latest')
+@pytest.mark.parametrize('release', ['latest', '2.10.0rc1'])
+def test_refuses_what_is_not_a_supported_release(release):
+  with pytest.raises(releases.UnsupportedRelease, match=release):
+    releases.wheel_sha256(release)
+
+
+def test_compares_releases_as_pep_440_does():
+  with pytest.raises(releases.UnsupportedRelease, match='already has'):
+    releases.wheel_sha256('2.9')
+  with pytest.raises(releases.UnsupportedRelease, match='not supported'):
+    releases.wheel_sha256('2.8.0.1')
 
 
 def test_fork_version_is_a_local_version_of_the_release():

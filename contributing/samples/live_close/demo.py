@@ -43,9 +43,11 @@ def environment(name: str, requirements: list[str]) -> pathlib.Path:
     venv.create(path, with_pip=True)
   python = path / ('Scripts' if os.name == 'nt' else 'bin') / 'python'
   print(f'installing {" ".join(requirements)} ...', file=sys.stderr)
-  subprocess.run(
-      [python, '-m', 'pip', 'install', '--quiet', *requirements], check=True
+  installed = subprocess.run(
+      [python, '-m', 'pip', 'install', '--quiet', *requirements]
   )
+  if installed.returncode != 0:
+    sys.exit(1)  # pip has printed why, with the build's own message.
   return python
 
 
