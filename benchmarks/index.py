@@ -20,7 +20,6 @@ import http.server
 import os
 import pathlib
 import platform
-import random
 import shutil
 import statistics
 import subprocess
@@ -29,6 +28,8 @@ import tempfile
 import threading
 import time
 import venv
+
+import interleaved
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -106,13 +107,7 @@ def _install_times(work: pathlib.Path, fork_index: pathlib.Path, rounds: int):
   }
   for command in commands.values():  # Warms pip's cache.
     subprocess.run(command, check=True)
-  times = {name: [] for name in commands}
-  for _ in range(rounds):
-    for name in random.sample(list(commands), len(commands)):
-      started = time.perf_counter()
-      subprocess.run(commands[name], check=True)
-      times[name].append(time.perf_counter() - started)
-  return times
+  return interleaved.time_rounds(commands, rounds)
 
 
 def main() -> None:

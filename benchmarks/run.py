@@ -19,8 +19,9 @@ import random
 import statistics
 import subprocess
 import sys
-import time
 import venv
+
+import interleaved
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -83,13 +84,7 @@ def _install_times(rounds: int) -> dict[str, list[float]]:
       'stock': [*pip, '--no-deps', *BUILDS['stock']],
   }
   subprocess.run(commands['fork'], check=True)  # Warms the build's caches.
-  times = {name: [] for name in commands}
-  for _ in range(rounds):
-    for name in random.sample(list(commands), len(commands)):
-      started = time.perf_counter()
-      subprocess.run(commands[name], check=True)
-      times[name].append(time.perf_counter() - started)
-  return times
+  return interleaved.time_rounds(commands, rounds)
 
 
 def main() -> None:
