@@ -14,7 +14,8 @@ From 2.7.0, without a handle, a normal closure (`ConnectionClosedOK`,
 
 Before 1.34.3, and in 2.0.0 - 2.1.0, a reconnect asks for transparent
 resumption, which google-genai refuses on the Gemini API: there, a resumed
-connection fails in the client before it is opened.
+connection fails in the client before it is opened. On Vertex AI every
+release asks for it (from 1.34.3 only there) and the connection opens.
 """
 
 from importlib.metadata import version
@@ -24,6 +25,8 @@ from packaging.version import Version
 import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.exceptions import ConnectionClosedOK
+
+from loopback.endpoint import Backend
 
 RELEASE = Version(Version(version('google-adk')).public)
 
@@ -49,6 +52,11 @@ _API_ERROR_CODES = (
     if _in('1.39.0', '2.0.0') or RELEASE >= Version('2.4.0')
     else {1000, 1006}
 )
+
+
+def resumes_on(backend: Backend) -> bool:
+  """Whether a reconnect with a handle opens on `backend` at all."""
+  return backend is Backend.VERTEX_AI or RESUMES_ON_GEMINI_API
 
 
 def resumes_after(error: Exception) -> bool:

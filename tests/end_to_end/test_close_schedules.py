@@ -25,12 +25,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 import pytest
 
+from loopback.endpoint import Backend
 from loopback.endpoint import CANCELLED
 from loopback.endpoint import Fault
 from loopback.endpoint import LiveEndpoint
 from tests.upstream_behaviour import needs_working_run_live
 from tests.upstream_behaviour import resumes_after
-from tests.upstream_behaviour import RESUMES_ON_GEMINI_API
+from tests.upstream_behaviour import resumes_on
 
 from .live_app import LiveApp
 from .live_app import MODEL
@@ -96,9 +97,11 @@ class _ErrorRecords(logging.Handler):
 
 
 @contextlib.contextmanager
-def _environ(values: dict[str, str]):
-  saved = {name: os.environ.get(name) for name in values}
+def _environ(values: dict[str, str], unset: tuple[str, ...]):
+  saved = {name: os.environ.get(name) for name in (*values, *unset)}
   os.environ.update(values)
+  for name in unset:
+    os.environ.pop(name, None)
   try:
     yield
   finally:
@@ -109,16 +112,17 @@ def _environ(values: dict[str, str]):
         os.environ[name] = value
 
 
-async def _run(schedule: Schedule) -> _Run:
+async def _run(schedule: Schedule, backend: Backend) -> _Run:
   records = _ErrorRecords()
   logging.getLogger('google_adk').addHandler(records)
   try:
     async with LiveEndpoint(
+        backend=backend,
         idle_cancel_after=_IDLE_CANCEL_AFTER,
         faults=schedule.faults,
         setup_delays={2: schedule.handshake_delay},
     ) as endpoint:
-      with _environ(endpoint.environ):
+      with _environ(endpoint.environ, endpoint.environ_unset):
         agent = LlmAgent(
             name='live_agent',
             model=Gemini(model=MODEL),
@@ -152,7 +156,7 @@ def _is_subsequence(part: list[str], whole: list[str]) -> bool:
   return all(item in rest for item in part)
 
 
-def _check(schedule: Schedule, run: _Run) -> None:
+def _check(schedule: Schedule, backend: Backend, run: _Run) -> None:
   endpoint, app = run.endpoint, run.app
   closed_at = app.closed_at
   running_at_close = app.ended_at is None or app.ended_at > closed_at
@@ -198,7 +202,7 @@ def _check(schedule: Schedule, run: _Run) -> None:
       and first.closed_by in ('nobody', 'server')
       and first.handles_issued
       and first.closed_at < closed_at - _BOUND
-      and RESUMES_ON_GEMINI_API
+      and resumes_on(backend)
       and resumes_after(errors.APIError(_CLIENT_ERROR[fault], ''))
   ):
     assert endpoint.connections[1].handle == first.handles_issued[-1]
@@ -206,5 +210,5 @@ def _check(schedule: Schedule, run: _Run) -> None:
 
 @pytest.mark.needs_fix
 @given(schedule=_SCHEDULES)
-def test_no_schedule_outlives_the_close(schedule):
-  _check(schedule, asyncio.run(_run(schedule)))
+def test_no_schedule_outlives_the_close(backend, schedule):
+  _check(schedule, backend, asyncio.run(_run(schedule, backend)))

@@ -13,13 +13,14 @@ from google.genai import errors
 from google.genai import types
 import pytest
 
+from loopback.endpoint import Backend
 from loopback.endpoint import CANCELLED
 from loopback.endpoint import Fault
 from tests.upstream_behaviour import ends_quietly_without_handle
 from tests.upstream_behaviour import GO_AWAY_RECONNECTS
 from tests.upstream_behaviour import needs_working_run_live
 from tests.upstream_behaviour import resumes_after
-from tests.upstream_behaviour import RESUMES_ON_GEMINI_API
+from tests.upstream_behaviour import resumes_on
 
 from .live_app import close_after_first_turn
 from .live_app import error_records
@@ -47,19 +48,34 @@ _SCENARIOS = [
 
 
 def _resumable(*faults: Fault):
-  """The faults after which this release resumes a session, as parameters."""
+  """The faults after which this release resumes a session, as parameters;
+  whether it can on the test's backend is `_skip_unless_resumes`'s."""
   return [
       pytest.param(
           fault,
           id=fault.value,
           marks=pytest.mark.skipif(
-              not RESUMES_ON_GEMINI_API
-              or not resumes_after(errors.APIError(_CLIENT_ERROR[fault], '')),
+              not resumes_after(errors.APIError(_CLIENT_ERROR[fault], '')),
               reason='this release does not resume after this',
           ),
       )
       for fault in faults
   ]
+
+
+def _skip_unless_resumes(backend: Backend) -> None:
+  if not resumes_on(backend):
+    pytest.skip(
+        'this release asks for transparent resumption, which only Vertex AI'
+        ' takes'
+    )
+
+
+def _assert_resumed(second, first, backend: Backend) -> None:
+  """`second` resumed `first`'s session with its latest handle, asking for
+  transparent resumption exactly where the service takes it."""
+  assert second.handle == first.handles_issued[-1]
+  assert second.transparent is (True if backend is Backend.VERTEX_AI else None)
 
 
 def _agent(**kwargs) -> LlmAgent:
@@ -84,6 +100,7 @@ async def _assert_closed_for_good(
   last = endpoint.connections[-1]
   assert (last.closed_by, last.close_code) == ('client', 1000)
   assert not any(c.open for c in endpoint.connections)
+  assert endpoint.refused == []
   assert app.error is None
   assert error_records(caplog) == []
 
@@ -128,8 +145,9 @@ async def test_everything_sent_before_close_arrives_first(
 
 @pytest.mark.parametrize('fault', _resumable(Fault.DROP, Fault.CANCEL))
 async def test_drop_before_close_resumes_with_latest_handle(
-    fault, start_endpoint
+    fault, backend, start_endpoint
 ):
+  _skip_unless_resumes(backend)
   endpoint = await start_endpoint(faults={1: fault})
   app = LiveApp(_agent(), with_handle=True)
   app.say('one')
@@ -139,15 +157,16 @@ async def test_drop_before_close_resumes_with_latest_handle(
 
   first, second = endpoint.connections[:2]
   assert first.closed_by == ('nobody' if fault is Fault.DROP else 'server')
-  assert second.handle == first.handles_issued[-1]
+  _assert_resumed(second, first, backend)
   assert not await app.wait_end(timeout=0.1)
 
 
 @pytest.mark.needs_fix
 @pytest.mark.parametrize('fault', _resumable(Fault.DROP, Fault.CANCEL))
 async def test_session_resumed_after_drop_then_closes_cleanly(
-    fault, start_endpoint, caplog
+    fault, backend, start_endpoint, caplog
 ):
+  _skip_unless_resumes(backend)
   endpoint = await start_endpoint(faults={1: fault})
   app = LiveApp(_agent(), with_handle=True)
   app.say('one')
@@ -162,10 +181,11 @@ async def test_session_resumed_after_drop_then_closes_cleanly(
 
 
 @pytest.mark.skipif(
-    not (GO_AWAY_RECONNECTS and RESUMES_ON_GEMINI_API),
+    not GO_AWAY_RECONNECTS,
     reason='this release does not resume after a goAway',
 )
-async def test_go_away_before_close_resumes(start_endpoint):
+async def test_go_away_before_close_resumes(backend, start_endpoint):
+  _skip_unless_resumes(backend)
   endpoint = await start_endpoint(faults={1: Fault.GO_AWAY})
   app = LiveApp(_agent(), with_handle=True)
   app.say('one')
@@ -174,7 +194,7 @@ async def test_go_away_before_close_resumes(start_endpoint):
   await endpoint.wait_for_connections(2, timeout=2)
 
   first, second = endpoint.connections[:2]
-  assert second.handle == first.handles_issued[-1]
+  _assert_resumed(second, first, backend)
   assert not await app.wait_end(timeout=0.1)
 
 
@@ -191,7 +211,10 @@ async def test_go_away_racing_close_does_not_resume(start_endpoint, caplog):
 
 @pytest.mark.needs_fix
 @pytest.mark.parametrize('fault', _resumable(Fault.DROP))
-async def test_close_during_reconnect_handshake(fault, start_endpoint, caplog):
+async def test_close_during_reconnect_handshake(
+    fault, backend, start_endpoint, caplog
+):
+  _skip_unless_resumes(backend)
   endpoint = await start_endpoint(faults={1: Fault.DROP}, setup_delays={2: 0.3})
   app = LiveApp(_agent(), with_handle=True)
   app.say('one')
@@ -253,7 +276,9 @@ async def test_close_while_a_tool_runs(start_endpoint, caplog):
 
 
 @pytest.mark.needs_fix
-async def test_close_after_transfer_to_sub_agent(start_endpoint, caplog):
+async def test_close_after_transfer_to_sub_agent(
+    backend, start_endpoint, caplog
+):
   child = LlmAgent(name='child_agent', model=Gemini(model=MODEL))
   root = _agent(sub_agents=[child])
   # ADK waits a second before it closes the parent's connection on transfer;
@@ -261,7 +286,7 @@ async def test_close_after_transfer_to_sub_agent(start_endpoint, caplog):
   endpoint = await start_endpoint(idle_cancel_after=1.5)
   # The child's connection presents the parent's handle, which releases that
   # cannot resume on the Gemini API refuse before connecting.
-  app = LiveApp(root, with_handle=RESUMES_ON_GEMINI_API)
+  app = LiveApp(root, with_handle=resumes_on(backend))
   app.say('tool:transfer_to_agent {"agent_name": "child_agent"}')
 
   app.start()
