@@ -20,7 +20,6 @@ import os
 
 from google.adk.agents.llm_agent import LlmAgent
 from google.adk.models.google_llm import Gemini
-from google.genai import errors
 from hypothesis import given
 from hypothesis import strategies as st
 import pytest
@@ -29,6 +28,7 @@ from loopback.endpoint import Backend
 from loopback.endpoint import CANCELLED
 from loopback.endpoint import Fault
 from loopback.endpoint import LiveEndpoint
+from tests.upstream_behaviour import closure_error
 from tests.upstream_behaviour import needs_working_run_live
 from tests.upstream_behaviour import resumes_after
 from tests.upstream_behaviour import resumes_on
@@ -203,7 +203,7 @@ def _check(schedule: Schedule, backend: Backend, run: _Run) -> None:
       and first.handles_issued
       and first.closed_at < closed_at - _BOUND
       and resumes_on(backend)
-      and resumes_after(errors.APIError(_CLIENT_ERROR[fault], ''))
+      and resumes_after(closure_error(_CLIENT_ERROR[fault]))
   ):
     assert endpoint.connections[1].handle == first.handles_issued[-1]
 

@@ -9,13 +9,13 @@ import time
 
 from google.adk.agents.llm_agent import LlmAgent
 from google.adk.models.google_llm import Gemini
-from google.genai import errors
 from google.genai import types
 import pytest
 
 from loopback.endpoint import Backend
 from loopback.endpoint import CANCELLED
 from loopback.endpoint import Fault
+from tests.upstream_behaviour import closure_error
 from tests.upstream_behaviour import ends_quietly_without_handle
 from tests.upstream_behaviour import GO_AWAY_RECONNECTS
 from tests.upstream_behaviour import needs_working_run_live
@@ -30,8 +30,12 @@ from .live_app import WATCH
 
 pytestmark = [pytest.mark.asyncio, needs_working_run_live]
 
-# What google-genai raises in the client when the endpoint inflicts a fault.
-_CLIENT_ERROR = {Fault.DROP: 1006, Fault.CANCEL: CANCELLED[0]}
+# The close code the client sees when the endpoint inflicts a fault.
+_CLIENT_ERROR = {
+    Fault.CLOSE: 1000,
+    Fault.DROP: 1006,
+    Fault.CANCEL: CANCELLED[0],
+}
 
 
 # A: with a resumption handle; B: without. From 2.7.0 stock ends B cleanly.
@@ -41,7 +45,7 @@ _SCENARIOS = [
         False,
         id='B',
         marks=[]
-        if ends_quietly_without_handle(errors.APIError(1000, ''))
+        if ends_quietly_without_handle(closure_error(1000))
         else pytest.mark.needs_fix,
     ),
 ]
@@ -55,7 +59,7 @@ def _resumable(*faults: Fault):
           fault,
           id=fault.value,
           marks=pytest.mark.skipif(
-              not resumes_after(errors.APIError(_CLIENT_ERROR[fault], '')),
+              not resumes_after(closure_error(_CLIENT_ERROR[fault])),
               reason='this release does not resume after this',
           ),
       )
@@ -143,7 +147,9 @@ async def test_everything_sent_before_close_arrives_first(
   assert kinds == ['realtime_input', 'client_content'] * 5
 
 
-@pytest.mark.parametrize('fault', _resumable(Fault.DROP, Fault.CANCEL))
+@pytest.mark.parametrize(
+    'fault', _resumable(Fault.CLOSE, Fault.DROP, Fault.CANCEL)
+)
 async def test_drop_before_close_resumes_with_latest_handle(
     fault, backend, start_endpoint
 ):
@@ -162,7 +168,9 @@ async def test_drop_before_close_resumes_with_latest_handle(
 
 
 @pytest.mark.needs_fix
-@pytest.mark.parametrize('fault', _resumable(Fault.DROP, Fault.CANCEL))
+@pytest.mark.parametrize(
+    'fault', _resumable(Fault.CLOSE, Fault.DROP, Fault.CANCEL)
+)
 async def test_session_resumed_after_drop_then_closes_cleanly(
     fault, backend, start_endpoint, caplog
 ):
