@@ -137,11 +137,11 @@ def main() -> None:
   where = (
       f'{service} itself'
       if args.real
-      else f'a loopback endpoint on the path of {service}'
+      else f'a loopback endpoint\non the path of {service}'
   )
   print(
-      f'One turn, then close(), then 3 s watched, against {where}'
-      f' (google-genai {measured["genai"]}):\n'
+      f'One turn, then close(), then 3 s watched, against {where},'
+      f' with google-genai {measured["genai"]}:\n'
   )
   print(_table(columns))
 
