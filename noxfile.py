@@ -2,9 +2,12 @@
 same tests on stock google-adk, where the tests of the fix must fail.
 
 `nox` alone runs the build tooling's tests, the fast check of every release,
-the installs users make, and the full suites on a representative set of
-releases. `nox -s tests stock` runs the full suites on every supported
-release.
+the installs users make, the full suites on a representative set of
+releases, the close tests on the Vertex AI path for one release and one cell
+of the google-genai matrix.
+`nox -s tests stock` runs the full suites on every supported release (add
+`-- --backend vertex_ai` for the end-to-end tests on Vertex AI as well),
+`nox -s vertex_ai compat` the rest of what the workflow runs.
 """
 
 import pathlib
@@ -35,23 +38,76 @@ REPRESENTATIVE = [
     '2.8.0',
 ]
 UPSTREAM = nox.parametrize('upstream', list(releases.WHEEL_SHA256))
+# The close tests on the Vertex AI path matter most where a reconnect asks for
+# transparent resumption, which only Vertex AI takes (before 1.34.3): there
+# the resume tests cannot run on the Gemini API.
+VERTEX_AI_DEFAULT = '1.29.0'
+# By release, the google-genai releases to test it with: the oldest and the
+# newest it allows (as of this writing), and 1.61.0 where allowed, the last
+# before a normal closure reaches ADK as APIError(1000) rather than
+# ConnectionClosedOK. websockets: all four ask for >=15.0.1,<16 and every
+# google-genai here allows it, which leaves 15.0.1.
+COMPAT = {
+    '1.22.1': ['1.56.0', '1.61.0', '1.75.0'],
+    '1.29.0': ['1.64.0', '1.75.0'],
+    '1.39.1': ['2.9.0', '2.34.0'],
+    '2.8.0': ['2.19.0', '2.34.0'],
+}
+WEBSOCKETS = '15.0.1'
+# The reported case: stock 1.22.1 with google-genai 1.61 on Vertex AI.
+COMPAT_DEFAULT = ('1.22.1', '1.61.0')
+CLOSE_TESTS = 'tests/end_to_end/test_live_close.py'
 
-nox.options.sessions = ['tooling', 'check', 'installers', 'upstream_tree'] + [
-    f'{kind}(upstream={release!r})'
-    for kind in ('tests', 'stock')
-    for release in REPRESENTATIVE
-]
+nox.options.sessions = (
+    ['tooling', 'check', 'installers', 'upstream_tree']
+    + [
+        f'{kind}(upstream={release!r})'
+        for kind in ('tests', 'stock')
+        for release in REPRESENTATIVE
+    ]
+    + [
+        f'vertex_ai(upstream={VERTEX_AI_DEFAULT!r})',
+        'compat(upstream={!r}, genai={!r})'.format(*COMPAT_DEFAULT),
+    ]
+)
 
 
-def _install_fork(session, release: str) -> None:
-  session.install('-C', f'upstream={release}', '.', *TEST_REQUIREMENTS)
+def _require_versions(session, **expected: str) -> None:
+  """Fails the session unless each distribution has the version given (keys
+  with `_` for `-`)."""
   session.run(
       'python',
       '-c',
       'import sys; from importlib.metadata import version;'
-      ' sys.exit(version("google-adk") != sys.argv[1])',
-      releases.fork_version(release),
+      ' pairs = [a.split("=") for a in sys.argv[1:]];'
+      ' wrong = [f"{n} {version(n)}, not {v}" for n, v in pairs'
+      ' if version(n) != v];'
+      ' sys.exit("; ".join(wrong) or None)',
+      *(f'{name.replace("_", "-")}={v}' for name, v in expected.items()),
   )
+
+
+def _install_fork(session, release: str, *pins: str) -> None:
+  session.install('-C', f'upstream={release}', '.', *TEST_REQUIREMENTS, *pins)
+  _require_versions(session, google_adk=releases.fork_version(release))
+
+
+def _install_stock(session, release: str, *pins: str) -> None:
+  session.install(f'google-adk=={release}', *TEST_REQUIREMENTS, *pins)
+  _require_versions(session, google_adk=release)
+
+
+def _stock_then_fork(session, release: str, pins: list[str], *pytest_args):
+  """Runs the same tests on stock and then on the fork, in one environment.
+
+  Stock goes first: a fork installed from this tree satisfies
+  `google-adk==X`, so stock would not replace it, while the fork always
+  replaces stock.
+  """
+  _install_stock(session, release, *pins)
+  session.run('pytest', '--stock', *pytest_args, *session.posargs)
+  _install_fork(session, release, *pins)
+  session.run('pytest', *pytest_args, *session.posargs)
 
 
 @nox.session
@@ -124,18 +180,49 @@ def upstream_tree(session):
 def tests(session, upstream):
   """Runs the fix's unit and end-to-end tests on the fork of a release."""
   _install_fork(session, upstream)
-  session.run('pytest', 'tests/unittests', 'tests/end_to_end', *session.posargs)
+  session.run(
+      'pytest',
+      'tests/unittests',
+      'tests/end_to_end',
+      '--backend=gemini_api',
+      *session.posargs,
+  )
 
 
 @nox.session
 @UPSTREAM
 def stock(session, upstream):
   """Runs the same tests on stock google-adk: the fix's tests must fail."""
-  session.install(f'google-adk=={upstream}', *TEST_REQUIREMENTS)
+  _install_stock(session, upstream)
   session.run(
       'pytest',
       '--stock',
       'tests/unittests',
       'tests/end_to_end',
+      '--backend=gemini_api',
       *session.posargs,
   )
+
+
+@nox.session
+@UPSTREAM
+def vertex_ai(session, upstream):
+  """Runs the close tests on the Vertex AI path, on stock and on the fork."""
+  _stock_then_fork(session, upstream, [], CLOSE_TESTS, '--backend=vertex_ai')
+
+
+@nox.session
+@nox.parametrize(
+    'upstream,genai',
+    [(release, genai) for release, pins in COMPAT.items() for genai in pins],
+)
+def compat(session, upstream, genai):
+  """Runs the close tests on both backends, on stock and on the fork, with
+  google-genai and websockets pinned."""
+  _stock_then_fork(
+      session,
+      upstream,
+      [f'google-genai=={genai}', f'websockets=={WEBSOCKETS}'],
+      CLOSE_TESTS,
+  )
+  _require_versions(session, google_genai=genai, websockets=WEBSOCKETS)

@@ -1,9 +1,11 @@
 """A Gemini Live endpoint on 127.0.0.1, for the end-to-end tests and the demo.
 
 It speaks the BidiGenerateContent frames google-genai's live client sends and
-expects, over TLS with a certificate made at start-up, and records every
-connection from the server's side: when it opened and closed, who closed it
-with which code, the resumption handle it presented and every frame it sent.
+expects, over TLS with a certificate made at start-up, on either backend's
+path: the Gemini API's, or Vertex AI's with the Bearer token it checks. It
+records every connection from the server's side: when it opened and closed,
+who closed it with which code, the resumption handle it presented and every
+frame it sent.
 """
 
 from __future__ import annotations
@@ -11,14 +13,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import datetime
 import enum
+from http import HTTPStatus
 import json
 import pathlib
+import re
+import secrets
 import ssl
 import tempfile
 import time
 from typing import Any
 from typing import Optional
+from urllib.parse import parse_qs
 
 import trustme
 from websockets.asyncio.server import serve
@@ -27,8 +34,51 @@ from websockets.exceptions import ConnectionClosed
 from websockets.frames import Close
 from websockets.frames import Frame
 from websockets.frames import Opcode
+from websockets.http11 import Request
+from websockets.http11 import Response
+
+from .resolver import resolving
 
 CANCELLED = (1011, 'The operation was cancelled.')
+# What the service answers a setup it cannot take, such as an unknown model.
+INVALID_ARGUMENT = (1007, 'Request contains an invalid argument.')
+
+API_KEY = 'loopback'
+VERTEX_PROJECT = 'loopback-project'
+VERTEX_LOCATION = 'us-central1'
+# google-genai connects to the regional host of the location, on port 443.
+VERTEX_HOST = f'{VERTEX_LOCATION}-aiplatform.googleapis.com'
+
+_GEMINI_PATH = re.compile(
+    r'/ws/google\.ai\.generativelanguage\.v1\w*'
+    r'\.GenerativeService\.BidiGenerateContent'
+)
+# google-genai joins its base URL and the path with a second slash.
+_VERTEX_PATH = re.compile(
+    r'/+ws/google\.cloud\.aiplatform\.v1\w*'
+    r'\.LlmBidiService/BidiGenerateContent'
+)
+_GEMINI_MODEL = re.compile(r'models/[\w.-]+')
+_VERTEX_MODEL = re.compile(
+    re.escape(
+        f'projects/{VERTEX_PROJECT}/locations/{VERTEX_LOCATION}'
+        '/publishers/google/models/'
+    )
+    + r'[\w.-]+'
+)
+
+
+class Backend(enum.Enum):
+  """Which of google-genai's two live services the endpoint stands in for.
+
+  The names are ADK's own (`GoogleLLMVariant`).
+  """
+
+  GEMINI_API = 'gemini_api'
+  """`GenerativeService`, with an API key."""
+  VERTEX_AI = 'vertex_ai'
+  """`LlmBidiService` of project `VERTEX_PROJECT` in `VERTEX_LOCATION`,
+  with an OAuth 2.0 Bearer token from Application Default Credentials."""
 
 
 class Fault(enum.Enum):
@@ -46,6 +96,8 @@ class Connection:
 
   number: int
   opened_at: float
+  path: str = ''
+  """The request path of the opening handshake."""
   setup: Optional[dict[str, Any]] = None
   """The `setup` message, once the client has sent it."""
   handle: Optional[str] = None
@@ -63,6 +115,12 @@ class Connection:
   def open(self) -> bool:
     return self.closed_at is None
 
+  @property
+  def transparent(self) -> Optional[bool]:
+    """Whether `setup` asked for transparent resumption (Vertex AI only)."""
+    resumption = (self.setup or {}).get('sessionResumption')
+    return None if resumption is None else resumption.get('transparent')
+
   def texts(self) -> list[str]:
     """The text of every client content turn, in order of arrival."""
     return [
@@ -78,6 +136,10 @@ class LiveEndpoint:
   """Serves Gemini Live on 127.0.0.1 until the `async with` block ends.
 
   Args:
+    backend: the service whose path, credentials and model names it takes.
+      For Vertex AI, `VERTEX_HOST` resolves to the endpoint in this process
+      while it runs (see `loopback.resolver`), and `environ` names a
+      credentials file whose static token the endpoint checks.
     idle_cancel_after: close a connection with 1011 "The operation was
       cancelled." once the client has sent nothing for this many seconds, as
       the real service does with idle connections.
@@ -98,28 +160,64 @@ class LiveEndpoint:
   def __init__(
       self,
       *,
+      backend: Backend = Backend.GEMINI_API,
       idle_cancel_after: Optional[float] = None,
       faults: Optional[dict[int, Fault]] = None,
       setup_delays: Optional[dict[int, float]] = None,
       close_reply: Optional[int] = None,
   ):
+    self.backend = backend
     self.idle_cancel_after = idle_cancel_after
     self.faults = dict(faults or {})
     self.setup_delays = dict(setup_delays or {})
     self.close_reply = close_reply
     self.connections: list[Connection] = []
     self.handles_issued: list[str] = []
+    self.refused: list[tuple[int, str]] = []
+    """Opening handshakes answered with an HTTP error: (status, path)."""
+    self._token = secrets.token_urlsafe()
     self._stack = contextlib.AsyncExitStack()
 
   @property
   def environ(self) -> dict[str, str]:
-    """What google-genai needs in the environment to use this endpoint."""
-    return {
-        'GOOGLE_API_KEY': 'loopback',
-        'GOOGLE_GENAI_USE_VERTEXAI': 'false',
-        'GOOGLE_GEMINI_BASE_URL': f'https://127.0.0.1:{self.port}',
+    """What google-genai needs in the environment to use this endpoint.
+
+    The names in `environ_unset` must be absent as well.
+    """
+    common = {
         'SSL_CERT_FILE': str(self._ca_file),
+        # A proxy from the environment would carry the connection away from
+        # the loopback address (websockets 15 and later use one).
+        'no_proxy': '*',
     }
+    if self.backend is Backend.GEMINI_API:
+      return {
+          **common,
+          'GOOGLE_API_KEY': API_KEY,
+          'GOOGLE_GENAI_USE_VERTEXAI': 'false',
+          'GOOGLE_GEMINI_BASE_URL': f'https://127.0.0.1:{self.port}',
+      }
+    return {
+        **common,
+        'GOOGLE_GENAI_USE_VERTEXAI': 'true',
+        'GOOGLE_CLOUD_PROJECT': VERTEX_PROJECT,
+        'GOOGLE_CLOUD_LOCATION': VERTEX_LOCATION,
+        'GOOGLE_APPLICATION_CREDENTIALS': str(self._credentials_file),
+    }
+
+  @property
+  def environ_unset(self) -> tuple[str, ...]:
+    """Variables that must be absent: each would point google-genai away
+    from this endpoint (an API key selects Vertex AI's express mode, a base
+    URL its proxy mode)."""
+    if self.backend is Backend.GEMINI_API:
+      return ()
+    return (
+        'GOOGLE_API_KEY',
+        'GEMINI_API_KEY',
+        'GOOGLE_GEMINI_BASE_URL',
+        'GOOGLE_VERTEX_BASE_URL',
+    )
 
   def opened_after(self, moment: float) -> list[Connection]:
     return [c for c in self.connections if c.opened_at > moment]
@@ -136,23 +234,77 @@ class LiveEndpoint:
   async def __aenter__(self) -> LiveEndpoint:
     authority = trustme.CA()
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    authority.issue_cert('127.0.0.1').configure_cert(context)
+    authority.issue_cert('127.0.0.1', VERTEX_HOST).configure_cert(context)
     scratch = pathlib.Path(
         self._stack.enter_context(tempfile.TemporaryDirectory())
     )
     self._ca_file = scratch / 'ca.pem'
     authority.cert_pem.write_to_path(str(self._ca_file))
+    self._credentials_file = scratch / 'credentials.json'
+    self._credentials_file.write_text(json.dumps(self._credentials()))
     server = await self._stack.enter_async_context(
-        serve(self._serve, '127.0.0.1', 0, ssl=context)
+        serve(
+            self._serve,
+            '127.0.0.1',
+            0,
+            ssl=context,
+            process_request=self._check_request,
+        )
     )
     self.port = next(iter(server.sockets)).getsockname()[1]
+    if self.backend is Backend.VERTEX_AI:
+      self._stack.enter_context(resolving(VERTEX_HOST, self.port))
     return self
 
   async def __aexit__(self, *exc_info) -> None:
     await self._stack.aclose()
 
+  def _credentials(self) -> dict[str, str]:
+    """Application Default Credentials of google-auth's `authorized_user`
+    type, with an access token that stays valid for a day: google-auth uses
+    it as it is and never asks for another."""
+    expiry = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(
+        days=1
+    )
+    return {
+        'type': 'authorized_user',
+        'client_id': 'loopback',
+        'client_secret': 'loopback',
+        'refresh_token': 'loopback',
+        'token': self._token,
+        'expiry': expiry.strftime('%Y-%m-%dT%H:%M:%SZ'),
+    }
+
+  def _check_request(
+      self, websocket: ServerConnection, request: Request
+  ) -> Optional[Response]:
+    """Refuses a handshake on another path or without the credentials."""
+    # Not urlsplit: it reads the Vertex AI path's leading '//ws' as a host.
+    path, _, query = request.path.partition('?')
+    if self.backend is Backend.GEMINI_API:
+      expected = _GEMINI_PATH
+      keys = parse_qs(query).get('key', []) + request.headers.get_all(
+          'x-goog-api-key'
+      )
+      authorized = API_KEY in keys
+    else:
+      expected = _VERTEX_PATH
+      authorized = request.headers.get('Authorization') == (
+          f'Bearer {self._token}'
+      )
+    if not expected.fullmatch(path):
+      status = HTTPStatus.NOT_FOUND
+    elif not authorized:
+      status = HTTPStatus.UNAUTHORIZED
+    else:
+      return None
+    self.refused.append((status.value, request.path))
+    return websocket.respond(status, f'{status.phrase}\n')
+
   async def _serve(self, websocket: ServerConnection) -> None:
-    connection = Connection(len(self.connections) + 1, time.monotonic())
+    connection = Connection(
+        len(self.connections) + 1, time.monotonic(), websocket.request.path
+    )
     self.connections.append(connection)
     if self.close_reply is not None:
       _reply_to_close_with(websocket, self.close_reply)
@@ -197,6 +349,12 @@ class LiveEndpoint:
     if setup is None:
       return
     connection.setup = setup.get('setup', {})
+    model = (
+        _GEMINI_MODEL if self.backend is Backend.GEMINI_API else _VERTEX_MODEL
+    )
+    if not model.fullmatch(connection.setup.get('model', '')):
+      await websocket.close(*INVALID_ARGUMENT)
+      return
     resumption = connection.setup.get('sessionResumption')
     if resumption is not None:
       connection.handle = resumption.get('handle')

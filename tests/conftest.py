@@ -37,6 +37,15 @@ def pytest_addoption(parser):
       action='store_true',
       help='the installed google-adk is stock: tests of the fix must fail',
   )
+  parser.addoption(
+      '--backend',
+      action='append',
+      choices=['gemini_api', 'vertex_ai'],
+      help=(
+          'the live service the end-to-end tests reach google-genai through;'
+          ' repeat for both, which is the default'
+      ),
+  )
 
 
 def pytest_configure(config):

@@ -9,12 +9,17 @@ Measured on the official wheels of every supported release:
 | 1.36.1 - 1.38.0 | ConnectionClosed, APIError 1000/1006 | reconnect sentinel |
 | 1.39.x, 2.4.0 - 2.8.x | ConnectionClosed, APIError 1000/1006/1011 | reconnect sentinel |
 
+Which error a closure becomes depends on google-genai: before 1.62,
+websockets' `ConnectionClosedOK` (1000, 1001, 1005) or `ConnectionClosedError`
+reaches ADK; from 1.62, `APIError` with the close code.
+
 From 2.7.0, without a handle, a normal closure (`ConnectionClosedOK`,
 `APIError` 1000) ends the run quietly: scenario B is already fixed there.
 
 Before 1.34.3, and in 2.0.0 - 2.1.0, a reconnect asks for transparent
 resumption, which google-genai refuses on the Gemini API: there, a resumed
-connection fails in the client before it is opened.
+connection fails in the client before it is opened. On Vertex AI every
+release asks for it (from 1.34.3 only there) and the connection opens.
 """
 
 from importlib.metadata import version
@@ -23,9 +28,14 @@ from google.genai import errors
 from packaging.version import Version
 import pytest
 from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosedError
 from websockets.exceptions import ConnectionClosedOK
+from websockets.frames import Close
+
+from loopback.endpoint import Backend
 
 RELEASE = Version(Version(version('google-adk')).public)
+GENAI_RAISES_API_ERROR = Version(version('google-genai')) >= Version('1.62')
 
 
 def _in(low: str, high: str) -> bool:
@@ -49,6 +59,22 @@ _API_ERROR_CODES = (
     if _in('1.39.0', '2.0.0') or RELEASE >= Version('2.4.0')
     else {1000, 1006}
 )
+
+
+def closure_error(code: int) -> Exception:
+  """What reaches ADK, with the installed google-genai, when the server ends
+  the connection with close code `code` (1006: no close frame at all)."""
+  if GENAI_RAISES_API_ERROR:
+    return errors.APIError(code, {})
+  close = None if code == 1006 else Close(code, '')
+  if code in (1000, 1001, 1005):
+    return ConnectionClosedOK(close, None)
+  return ConnectionClosedError(close, None)
+
+
+def resumes_on(backend: Backend) -> bool:
+  """Whether a reconnect with a handle opens on `backend` at all."""
+  return backend is Backend.VERTEX_AI or RESUMES_ON_GEMINI_API
 
 
 def resumes_after(error: Exception) -> bool:

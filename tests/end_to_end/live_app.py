@@ -129,6 +129,7 @@ async def assert_closed_for_good(
   last = endpoint.connections[-1]
   assert (last.closed_by, last.close_code) == ('client', 1000)
   assert not any(c.open for c in endpoint.connections)
+  assert endpoint.refused == []
   assert app.error is None
   assert error_records(caplog) == []
 

@@ -24,17 +24,18 @@ from google.adk.agents.base_agent import BaseAgent
 from google.adk.agents.llm_agent import LlmAgent
 from google.adk.agents.sequential_agent import SequentialAgent
 from google.adk.models.google_llm import Gemini
-from google.genai import errors
 from hypothesis import given
 from hypothesis import strategies as st
 import pytest
 
+from loopback.endpoint import Backend
 from loopback.endpoint import CANCELLED
 from loopback.endpoint import Fault
 from loopback.endpoint import LiveEndpoint
+from tests.upstream_behaviour import closure_error
 from tests.upstream_behaviour import needs_working_run_live
 from tests.upstream_behaviour import resumes_after
-from tests.upstream_behaviour import RESUMES_ON_GEMINI_API
+from tests.upstream_behaviour import resumes_on
 
 from .live_app import LiveApp
 from .live_app import MODEL
@@ -143,9 +144,11 @@ class _ErrorRecords(logging.Handler):
 
 
 @contextlib.contextmanager
-def _environ(values: dict[str, str]):
-  saved = {name: os.environ.get(name) for name in values}
+def _environ(values: dict[str, str], unset: tuple[str, ...]):
+  saved = {name: os.environ.get(name) for name in (*values, *unset)}
   os.environ.update(values)
+  for name in unset:
+    os.environ.pop(name, None)
   try:
     yield
   finally:
@@ -156,16 +159,17 @@ def _environ(values: dict[str, str]):
         os.environ[name] = value
 
 
-async def _run(schedule: Schedule) -> _Run:
+async def _run(schedule: Schedule, backend: Backend) -> _Run:
   records = _ErrorRecords()
   logging.getLogger('google_adk').addHandler(records)
   try:
     async with LiveEndpoint(
+        backend=backend,
         idle_cancel_after=_IDLE_CANCEL_AFTER,
         faults=schedule.faults,
         setup_delays={2: schedule.handshake_delay},
     ) as endpoint:
-      with _environ(endpoint.environ):
+      with _environ(endpoint.environ, endpoint.environ_unset):
         app = LiveApp(
             _agent(schedule.tree), with_handle=schedule.with_handle
         ).start()
@@ -199,7 +203,7 @@ def _is_subsequence(part: list[str], whole: list[str]) -> bool:
   return all(item in rest for item in part)
 
 
-def _check(schedule: Schedule, run: _Run) -> None:
+def _check(schedule: Schedule, backend: Backend, run: _Run) -> None:
   endpoint, app = run.endpoint, run.app
   closed_at = app.closed_at
   running_at_close = app.ended_at is None or app.ended_at > closed_at
@@ -255,13 +259,13 @@ def _check(schedule: Schedule, run: _Run) -> None:
       and first.closed_by in ('nobody', 'server')
       and first.handles_issued
       and first.closed_at < closed_at - _BOUND
-      and RESUMES_ON_GEMINI_API
-      and resumes_after(errors.APIError(_CLIENT_ERROR[fault], ''))
+      and resumes_on(backend)
+      and resumes_after(closure_error(_CLIENT_ERROR[fault]))
   ):
     assert endpoint.connections[1].handle == first.handles_issued[-1]
 
 
 @pytest.mark.needs_fix
 @given(schedule=_SCHEDULES)
-def test_no_schedule_outlives_the_close(schedule):
-  _check(schedule, asyncio.run(_run(schedule)))
+def test_no_schedule_outlives_the_close(backend, schedule):
+  _check(schedule, backend, asyncio.run(_run(schedule, backend)))

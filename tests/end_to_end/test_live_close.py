@@ -8,17 +8,18 @@ import asyncio
 
 from google.adk.agents.llm_agent import LlmAgent
 from google.adk.models.google_llm import Gemini
-from google.genai import errors
 from google.genai import types
 import pytest
 
+from loopback.endpoint import Backend
 from loopback.endpoint import CANCELLED
 from loopback.endpoint import Fault
+from tests.upstream_behaviour import closure_error
 from tests.upstream_behaviour import ends_quietly_without_handle
 from tests.upstream_behaviour import GO_AWAY_RECONNECTS
 from tests.upstream_behaviour import needs_working_run_live
 from tests.upstream_behaviour import resumes_after
-from tests.upstream_behaviour import RESUMES_ON_GEMINI_API
+from tests.upstream_behaviour import resumes_on
 
 from .live_app import assert_closed_for_good
 from .live_app import close_after_first_turn
@@ -28,8 +29,12 @@ from .live_app import wait_for_text
 
 pytestmark = [pytest.mark.asyncio, needs_working_run_live]
 
-# What google-genai raises in the client when the endpoint inflicts a fault.
-_CLIENT_ERROR = {Fault.DROP: 1006, Fault.CANCEL: CANCELLED[0]}
+# The close code the client sees when the endpoint inflicts a fault.
+_CLIENT_ERROR = {
+    Fault.CLOSE: 1000,
+    Fault.DROP: 1006,
+    Fault.CANCEL: CANCELLED[0],
+}
 
 
 # A: with a resumption handle; B: without. From 2.7.0 stock ends B cleanly.
@@ -39,26 +44,41 @@ _SCENARIOS = [
         False,
         id='B',
         marks=[]
-        if ends_quietly_without_handle(errors.APIError(1000, ''))
+        if ends_quietly_without_handle(closure_error(1000))
         else pytest.mark.needs_fix,
     ),
 ]
 
 
 def _resumable(*faults: Fault):
-  """The faults after which this release resumes a session, as parameters."""
+  """The faults after which this release resumes a session, as parameters;
+  whether it can on the test's backend is `_skip_unless_resumes`'s."""
   return [
       pytest.param(
           fault,
           id=fault.value,
           marks=pytest.mark.skipif(
-              not RESUMES_ON_GEMINI_API
-              or not resumes_after(errors.APIError(_CLIENT_ERROR[fault], '')),
+              not resumes_after(closure_error(_CLIENT_ERROR[fault])),
               reason='this release does not resume after this',
           ),
       )
       for fault in faults
   ]
+
+
+def _skip_unless_resumes(backend: Backend) -> None:
+  if not resumes_on(backend):
+    pytest.skip(
+        'this release asks for transparent resumption, which only Vertex AI'
+        ' takes'
+    )
+
+
+def _assert_resumed(second, first, backend: Backend) -> None:
+  """`second` resumed `first`'s session with its latest handle, asking for
+  transparent resumption exactly where the service takes it."""
+  assert second.handle == first.handles_issued[-1]
+  assert second.transparent is (True if backend is Backend.VERTEX_AI else None)
 
 
 def _agent(**kwargs) -> LlmAgent:
@@ -103,10 +123,13 @@ async def test_everything_sent_before_close_arrives_first(
   assert kinds == ['realtime_input', 'client_content'] * 5
 
 
-@pytest.mark.parametrize('fault', _resumable(Fault.DROP, Fault.CANCEL))
+@pytest.mark.parametrize(
+    'fault', _resumable(Fault.CLOSE, Fault.DROP, Fault.CANCEL)
+)
 async def test_drop_before_close_resumes_with_latest_handle(
-    fault, start_endpoint
+    fault, backend, start_endpoint
 ):
+  _skip_unless_resumes(backend)
   endpoint = await start_endpoint(faults={1: fault})
   app = LiveApp(_agent(), with_handle=True)
   app.say('one')
@@ -116,15 +139,18 @@ async def test_drop_before_close_resumes_with_latest_handle(
 
   first, second = endpoint.connections[:2]
   assert first.closed_by == ('nobody' if fault is Fault.DROP else 'server')
-  assert second.handle == first.handles_issued[-1]
+  _assert_resumed(second, first, backend)
   assert not await app.wait_end(timeout=0.1)
 
 
 @pytest.mark.needs_fix
-@pytest.mark.parametrize('fault', _resumable(Fault.DROP, Fault.CANCEL))
+@pytest.mark.parametrize(
+    'fault', _resumable(Fault.CLOSE, Fault.DROP, Fault.CANCEL)
+)
 async def test_session_resumed_after_drop_then_closes_cleanly(
-    fault, start_endpoint, caplog
+    fault, backend, start_endpoint, caplog
 ):
+  _skip_unless_resumes(backend)
   endpoint = await start_endpoint(faults={1: fault})
   app = LiveApp(_agent(), with_handle=True)
   app.say('one')
@@ -139,10 +165,11 @@ async def test_session_resumed_after_drop_then_closes_cleanly(
 
 
 @pytest.mark.skipif(
-    not (GO_AWAY_RECONNECTS and RESUMES_ON_GEMINI_API),
+    not GO_AWAY_RECONNECTS,
     reason='this release does not resume after a goAway',
 )
-async def test_go_away_before_close_resumes(start_endpoint):
+async def test_go_away_before_close_resumes(backend, start_endpoint):
+  _skip_unless_resumes(backend)
   endpoint = await start_endpoint(faults={1: Fault.GO_AWAY})
   app = LiveApp(_agent(), with_handle=True)
   app.say('one')
@@ -151,7 +178,7 @@ async def test_go_away_before_close_resumes(start_endpoint):
   await endpoint.wait_for_connections(2, timeout=2)
 
   first, second = endpoint.connections[:2]
-  assert second.handle == first.handles_issued[-1]
+  _assert_resumed(second, first, backend)
   assert not await app.wait_end(timeout=0.1)
 
 
@@ -168,7 +195,10 @@ async def test_go_away_racing_close_does_not_resume(start_endpoint, caplog):
 
 @pytest.mark.needs_fix
 @pytest.mark.parametrize('fault', _resumable(Fault.DROP))
-async def test_close_during_reconnect_handshake(fault, start_endpoint, caplog):
+async def test_close_during_reconnect_handshake(
+    fault, backend, start_endpoint, caplog
+):
+  _skip_unless_resumes(backend)
   endpoint = await start_endpoint(faults={1: Fault.DROP}, setup_delays={2: 0.3})
   app = LiveApp(_agent(), with_handle=True)
   app.say('one')
@@ -230,7 +260,9 @@ async def test_close_while_a_tool_runs(start_endpoint, caplog):
 
 
 @pytest.mark.needs_fix
-async def test_close_after_transfer_to_sub_agent(start_endpoint, caplog):
+async def test_close_after_transfer_to_sub_agent(
+    backend, start_endpoint, caplog
+):
   child = LlmAgent(name='child_agent', model=Gemini(model=MODEL))
   root = _agent(sub_agents=[child])
   # ADK waits a second before it closes the parent's connection on transfer;
@@ -238,7 +270,7 @@ async def test_close_after_transfer_to_sub_agent(start_endpoint, caplog):
   endpoint = await start_endpoint(idle_cancel_after=1.5)
   # The child's connection presents the parent's handle, which releases that
   # cannot resume on the Gemini API refuse before connecting.
-  app = LiveApp(root, with_handle=RESUMES_ON_GEMINI_API)
+  app = LiveApp(root, with_handle=resumes_on(backend))
   app.say('tool:transfer_to_agent {"agent_name": "child_agent"}')
 
   app.start()

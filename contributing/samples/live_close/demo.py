@@ -1,13 +1,18 @@
 """The demo: does a live session stay closed after LiveRequestQueue.close()?
 
-    python contributing/samples/live_close/demo.py [--stock] [--real]
+    python contributing/samples/live_close/demo.py [--stock] [--vertex]
+        [--real] [--upstream X] [--genai Y]
 
 Builds the fork into a virtual environment of its own (.venv-demo-fork), runs
 a live agent against a loopback Gemini Live endpoint (no credentials, no
 network), sends one turn, closes the queue after the answer, watches for three
 seconds and prints what happened. --stock does the same with stock google-adk
-in a second environment and prints both side by side. --real talks to the
-Gemini Live API instead; it needs GOOGLE_API_KEY. Needs only Python and pip.
+in a second environment and prints both side by side. --vertex takes the
+Vertex AI path instead of the Gemini API's. --upstream picks the google-adk
+release, --genai the google-genai release. --real talks to the real service
+instead: the Gemini Live API with GOOGLE_API_KEY, or with --vertex Vertex AI
+with Application Default Credentials and GOOGLE_CLOUD_PROJECT. Needs only
+Python and pip.
 """
 
 from __future__ import annotations
@@ -51,10 +56,12 @@ def environment(name: str, requirements: list[str]) -> pathlib.Path:
   return python
 
 
-def _measure(python: pathlib.Path, scenario: list[str], real: bool) -> dict:
+def _measure(python: pathlib.Path, scenario: list[str], args) -> dict:
   command = [python, HERE / 'session.py', *scenario]
-  if real:
+  if args.real:
     command.append('--real')
+  if args.vertex:
+    command.append('--vertex')
   done = subprocess.run(command, capture_output=True, text=True)
   if done.returncode != 0:
     sys.exit(f'the live session failed to run:\n{done.stderr}')
@@ -90,9 +97,21 @@ def main() -> None:
   parser.add_argument(
       '--real', action='store_true', help='use the Gemini Live API'
   )
+  parser.add_argument(
+      '--vertex', action='store_true', help='take the Vertex AI path'
+  )
   parser.add_argument('--upstream', default=DEFAULT_UPSTREAM)
+  parser.add_argument(
+      '--genai', help='the google-genai release (default: what pip picks)'
+  )
   args = parser.parse_args()
-  if args.real and not os.environ.get('GOOGLE_API_KEY'):
+  if args.real and args.vertex and not os.environ.get('GOOGLE_CLOUD_PROJECT'):
+    sys.exit(
+        '--real --vertex needs GOOGLE_CLOUD_PROJECT (and GOOGLE_CLOUD_LOCATION'
+        ' unless global) and Application Default Credentials: run'
+        ' `gcloud auth application-default login`'
+    )
+  if args.real and not args.vertex and not os.environ.get('GOOGLE_API_KEY'):
     sys.exit('--real needs a Gemini API key in GOOGLE_API_KEY')
 
   builds = {
@@ -100,17 +119,26 @@ def main() -> None:
   }
   if args.stock:
     builds['stock'] = [f'google-adk=={args.upstream}']
+  pins = [f'google-genai=={args.genai}'] if args.genai else []
   columns = {}
   for name, requirements in builds.items():
-    python = environment(name, [*requirements, 'trustme'])
+    python = environment(name, [*requirements, *pins, 'trustme'])
     results = {
-        scenario: _measure(python, options, args.real)
+        scenario: _measure(python, options, args)
         for scenario, options in SCENARIOS.items()
     }
-    version = next(iter(results.values()))['build']
-    columns[f'{name} {version}'] = results
-  where = 'the Gemini Live API' if args.real else 'a loopback endpoint'
-  print(f'One turn, then close(), then 3 s watched, against {where}:\n')
+    measured = next(iter(results.values()))
+    columns[f'{name} {measured["build"]}'] = results
+  service = 'Vertex AI' if args.vertex else 'the Gemini API'
+  where = (
+      f'{service} itself'
+      if args.real
+      else f'a loopback endpoint\non the path of {service}'
+  )
+  print(
+      f'One turn, then close(), then 3 s watched, against {where},'
+      f' with google-genai {measured["genai"]}:\n'
+  )
   print(_table(columns))
 
 

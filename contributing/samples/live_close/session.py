@@ -3,7 +3,10 @@
 Runs inside the virtual environment of the google-adk build under test and
 prints its measurements as JSON. Against the loopback endpoint they are the
 endpoint's records; against the real Live API only the client's view exists,
-so connections are counted from ADK's own log lines.
+so connections are counted from ADK's own log lines. With --vertex the session
+takes the Vertex AI path: against the loopback endpoint, with the endpoint's
+credentials and its host resolved to it; for real, with Application Default
+Credentials.
 """
 
 from __future__ import annotations
@@ -120,14 +123,21 @@ async def _run(args) -> dict:
   logging.getLogger('google_adk').addHandler(records)
   logging.getLogger('google_adk').setLevel(logging.INFO)
   if args.real:
+    os.environ['GOOGLE_GENAI_USE_VERTEXAI'] = str(args.vertex).lower()
     result = await _session(args.model, args.with_handle)
     closed_at = result['closed_at'] or float('inf')
     opened = sum(1 for t in records.connects if t > closed_at)
     return _measure(result, opened, records)
+  from loopback.endpoint import Backend
   from loopback.endpoint import LiveEndpoint
 
-  async with LiveEndpoint(idle_cancel_after=IDLE_CANCEL_AFTER) as endpoint:
+  async with LiveEndpoint(
+      backend=Backend.VERTEX_AI if args.vertex else Backend.GEMINI_API,
+      idle_cancel_after=IDLE_CANCEL_AFTER,
+  ) as endpoint:
     os.environ.update(endpoint.environ)
+    for name in endpoint.environ_unset:
+      os.environ.pop(name, None)
     result = await _session(args.model, args.with_handle)
     opened = len(endpoint.opened_after(result['closed_at'] or float('inf')))
     return _measure(result, opened, records)
@@ -136,11 +146,19 @@ async def _run(args) -> dict:
 def main() -> None:
   parser = argparse.ArgumentParser()
   parser.add_argument('--real', action='store_true')
-  parser.add_argument('--model', default='gemini-live-2.5-flash-preview')
+  parser.add_argument('--vertex', action='store_true')
+  parser.add_argument('--model')
   parser.add_argument('--with-handle', action='store_true')
   args = parser.parse_args()
+  # The reported case's model on Vertex AI; its preview on the Gemini API.
+  args.model = args.model or (
+      'gemini-live-2.5-flash'
+      if args.vertex
+      else 'gemini-live-2.5-flash-preview'
+  )
   measured = asyncio.run(_run(args))
   measured['build'] = importlib.metadata.version('google-adk')
+  measured['genai'] = importlib.metadata.version('google-genai')
   print(json.dumps(measured))
 
 
