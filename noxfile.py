@@ -56,7 +56,11 @@ COMPAT = {
 WEBSOCKETS = '15.0.1'
 # The reported case: stock 1.22.1 with google-genai 1.61 on Vertex AI.
 COMPAT_DEFAULT = ('1.22.1', '1.61.0')
-CLOSE_TESTS = 'tests/end_to_end/test_live_close.py'
+# Two pytest-xdist workers: the end-to-end tests mostly wait on sockets and
+# timers, so two halve their wall time on two cores.
+WORKERS = '--numprocesses=2'
+CLOSE_TESTS = ['tests/end_to_end/test_live_close.py', WORKERS]
+SUITES = ['tests/unittests', 'tests/end_to_end', WORKERS]
 
 nox.options.sessions = (
     ['tooling', 'check', 'installers', 'upstream_tree']
@@ -180,13 +184,7 @@ def upstream_tree(session):
 def tests(session, upstream):
   """Runs the fix's unit and end-to-end tests on the fork of a release."""
   _install_fork(session, upstream)
-  session.run(
-      'pytest',
-      'tests/unittests',
-      'tests/end_to_end',
-      '--backend=gemini_api',
-      *session.posargs,
-  )
+  session.run('pytest', *SUITES, '--backend=gemini_api', *session.posargs)
 
 
 @nox.session
@@ -195,12 +193,7 @@ def stock(session, upstream):
   """Runs the same tests on stock google-adk: the fix's tests must fail."""
   _install_stock(session, upstream)
   session.run(
-      'pytest',
-      '--stock',
-      'tests/unittests',
-      'tests/end_to_end',
-      '--backend=gemini_api',
-      *session.posargs,
+      'pytest', '--stock', *SUITES, '--backend=gemini_api', *session.posargs
   )
 
 
@@ -208,7 +201,7 @@ def stock(session, upstream):
 @UPSTREAM
 def vertex_ai(session, upstream):
   """Runs the close tests on the Vertex AI path, on stock and on the fork."""
-  _stock_then_fork(session, upstream, [], CLOSE_TESTS, '--backend=vertex_ai')
+  _stock_then_fork(session, upstream, [], *CLOSE_TESTS, '--backend=vertex_ai')
 
 
 @nox.session
@@ -223,6 +216,6 @@ def compat(session, upstream, genai):
       session,
       upstream,
       [f'google-genai=={genai}', f'websockets=={WEBSOCKETS}'],
-      CLOSE_TESTS,
+      *CLOSE_TESTS,
   )
   _require_versions(session, google_genai=genai, websockets=WEBSOCKETS)

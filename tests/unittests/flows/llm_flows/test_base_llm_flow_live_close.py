@@ -48,8 +48,9 @@ _AGENT_NAME = 'live_agent'
 
 
 def _api_error(code: int) -> errors.APIError:
-  # As google-genai raises it when its websocket closes with `code`.
-  return errors.APIError(code, f'closed with {code}', None)
+  # As google-genai raises it when its websocket closes with `code`; every
+  # release of it takes a dict as the response.
+  return errors.APIError(code, {'message': f'closed with {code}'})
 
 
 def _closed(code: int) -> ConnectionClosed:
