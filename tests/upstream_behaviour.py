@@ -32,8 +32,6 @@ from websockets.exceptions import ConnectionClosedError
 from websockets.exceptions import ConnectionClosedOK
 from websockets.frames import Close
 
-from loopback.endpoint import Backend
-
 RELEASE = Version(Version(version('google-adk')).public)
 GENAI_RAISES_API_ERROR = Version(version('google-genai')) >= Version('1.62')
 
@@ -70,11 +68,6 @@ def closure_error(code: int) -> Exception:
   if code in (1000, 1001, 1005):
     return ConnectionClosedOK(close, None)
   return ConnectionClosedError(close, None)
-
-
-def resumes_on(backend: Backend) -> bool:
-  """Whether a reconnect with a handle opens on `backend` at all."""
-  return backend is Backend.VERTEX_AI or RESUMES_ON_GEMINI_API
 
 
 def resumes_after(error: Exception) -> bool:

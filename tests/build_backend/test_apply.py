@@ -75,6 +75,7 @@ def test_copied_tests_carry_no_marks_of_this_repository(sdist_tree):
     text = (tree / path).read_text()
     assert 'needs_fix' not in text, path
     assert 'tests.upstream_behaviour' not in text, path
+    assert 'loopback' not in text, path
   flow_test = tree / 'tests/unittests/flows/llm_flows'
   assert (
       'from .live_close_releases import resumes_after'

@@ -15,6 +15,9 @@ from google.adk.events.event import Event
 from google.adk.runners import InMemoryRunner
 from google.genai import types
 
+from loopback.endpoint import Backend
+from tests.upstream_behaviour import RESUMES_ON_GEMINI_API
+
 # The endpoint cancels a connection idle this long, as the real service does
 # after minutes; a zombie connection then shows up within a second.
 IDLE_CANCEL_AFTER = 0.5
@@ -139,3 +142,8 @@ async def wait_for_text(app: LiveApp, text: str, timeout: float = 2) -> None:
   while text not in app.texts():
     assert time.monotonic() < deadline, f'{text!r} never came: {app.texts()}'
     await asyncio.sleep(0.005)
+
+
+def resumes_on(backend: Backend) -> bool:
+  """Whether a reconnect with a handle opens on `backend` at all."""
+  return backend is Backend.VERTEX_AI or RESUMES_ON_GEMINI_API

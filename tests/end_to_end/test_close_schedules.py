@@ -35,10 +35,10 @@ from loopback.endpoint import LiveEndpoint
 from tests.upstream_behaviour import closure_error
 from tests.upstream_behaviour import needs_working_run_live
 from tests.upstream_behaviour import resumes_after
-from tests.upstream_behaviour import resumes_on
 
 from .live_app import LiveApp
 from .live_app import MODEL
+from .live_app import resumes_on
 
 pytestmark = needs_working_run_live
 

@@ -19,12 +19,12 @@ from tests.upstream_behaviour import ends_quietly_without_handle
 from tests.upstream_behaviour import GO_AWAY_RECONNECTS
 from tests.upstream_behaviour import needs_working_run_live
 from tests.upstream_behaviour import resumes_after
-from tests.upstream_behaviour import resumes_on
 
 from .live_app import assert_closed_for_good
 from .live_app import close_after_first_turn
 from .live_app import LiveApp
 from .live_app import MODEL
+from .live_app import resumes_on
 from .live_app import wait_for_text
 
 pytestmark = [pytest.mark.asyncio, needs_working_run_live]
