@@ -10,8 +10,9 @@ random delay before it completes a reconnect's handshake. Pauses longer than
 the endpoint's idle timeout bring its 1011 cancel. Every schedule ends with a
 close, after which the endpoint is watched.
 
-About 100 schedules run by default; `--hypothesis-profile=soak` runs
-thousands.
+About 100 schedules run by default, a third of them for each tree, as
+three tests that pytest-xdist's workers can run side by side;
+`--hypothesis-profile=soak` runs thousands.
 """
 
 import asyncio
@@ -25,6 +26,7 @@ from google.adk.agents.llm_agent import LlmAgent
 from google.adk.agents.sequential_agent import SequentialAgent
 from google.adk.models.google_llm import Gemini
 from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 import pytest
 
@@ -90,16 +92,18 @@ def _steps(tree: str):
   )
 
 
-_SCHEDULES = st.sampled_from(['agent', 'transfer', 'sequence']).flatmap(
-    lambda tree: st.builds(
-        Schedule,
-        tree=st.just(tree),
-        with_handle=st.booleans(),
-        steps=_steps(tree),
-        faults=st.dictionaries(st.sampled_from([1, 2]), st.sampled_from(Fault)),
-        handshake_delay=st.floats(0, 0.3),
-    )
-)
+_TREES = ['agent', 'transfer', 'sequence']
+
+
+def _schedules(tree: str):
+  return st.builds(
+      Schedule,
+      tree=st.just(tree),
+      with_handle=st.booleans(),
+      steps=_steps(tree),
+      faults=st.dictionaries(st.sampled_from([1, 2]), st.sampled_from(Fault)),
+      handshake_delay=st.floats(0, 0.3),
+  )
 
 
 def _bound(schedule: Schedule) -> float:
@@ -265,7 +269,19 @@ def _check(schedule: Schedule, backend: Backend, run: _Run) -> None:
     assert endpoint.connections[1].handle == first.handles_issued[-1]
 
 
-@pytest.mark.needs_fix
-@given(schedule=_SCHEDULES)
-def test_no_schedule_outlives_the_close(backend, schedule):
-  _check(schedule, backend, asyncio.run(_run(schedule, backend)))
+def _schedules_test(tree: str):
+  """The test of `tree`'s schedules, with its share of the profile's."""
+  share = max(1, settings.default.max_examples // len(_TREES))
+
+  @pytest.mark.needs_fix
+  @settings(max_examples=share)
+  @given(schedule=_schedules(tree))
+  def test(backend, schedule):
+    _check(schedule, backend, asyncio.run(_run(schedule, backend)))
+
+  return test
+
+
+test_no_agent_schedule_outlives_the_close = _schedules_test('agent')
+test_no_transfer_schedule_outlives_the_close = _schedules_test('transfer')
+test_no_sequence_schedule_outlives_the_close = _schedules_test('sequence')
