@@ -43,18 +43,14 @@ class Result:
     return f'{self.release:<8} FAILED  ' + '; '.join(self.problems)
 
 
-def _closed_test(node: ast.expr) -> bool:
-  return (
-      isinstance(node, ast.Call)
-      and ast.unparse(node.func) == _flow.CLOSED_BY_CLIENT
-  )
-
-
-def _ends_when_closed(statement: ast.stmt) -> bool:
-  """Whether `statement` is an `if` that leaves once the queue is closed."""
+def _ends_when_closed(
+    statement: ast.stmt, helper: str = _flow.CLOSED_BY_CLIENT
+) -> bool:
+  """Whether `statement` is an `if` on `helper()` that leaves the loop."""
   return (
       isinstance(statement, ast.If)
-      and _closed_test(statement.test)
+      and isinstance(statement.test, ast.Call)
+      and ast.unparse(statement.test.func) == helper
       and isinstance(statement.body[-1], (ast.Return, ast.Raise))
   )
 
@@ -62,7 +58,11 @@ def _ends_when_closed(statement: ast.stmt) -> bool:
 def _flow_problems(text: str) -> Iterator[str]:
   tree = ast.parse(text)
   defined = {getattr(node, 'name', None) for node in tree.body}
-  for helper in (_flow.IS_NORMAL_CLOSURE, _flow.CLOSED_BY_CLIENT):
+  for helper in (
+      _flow.IS_NORMAL_CLOSURE,
+      _flow.CLOSED_BY_CLIENT,
+      _flow.CLOSE_TAKEN,
+  ):
     if helper not in defined:
       yield f'no {helper}()'
   loop = _flow.find_reconnect_loop(tree)
@@ -76,7 +76,7 @@ def _flow_problems(text: str) -> Iterator[str]:
     ):
       yield f'line {handler.lineno}: `except {caught}` is not guarded'
   receive_loop, _ = flow_receive_ends_after_close.find_receive_loop(tree)
-  if not _ends_when_closed(receive_loop.body[-1]):
+  if not _ends_when_closed(receive_loop.body[-1], _flow.CLOSE_TAKEN):
     yield 'the receive loop asks for another stream after the close'
   receive = _flow.find_receive_from_model(tree)
   for node in ast.walk(receive):
@@ -104,6 +104,7 @@ def _queue_problems(text: str) -> Iterator[str]:
     if not any(ast.unparse(d) == 'property' for d in method.decorator_list):
       yield f'LiveRequestQueue.{name} is not a property'
   source.find_method(queue, 'closed_for')
+  source.find_method(queue, 'close_taken_for')
   close = ast.unparse(source.find_method(queue, 'close'))
   if 'self.send(' not in close:
     yield 'close() does not go through send()'

@@ -14,6 +14,7 @@ PATH = 'google/adk/flows/llm_flows/base_llm_flow.py'
 # The module-level helpers that `flow_helpers` adds and the guards call.
 IS_NORMAL_CLOSURE = '_is_normal_closure'
 CLOSED_BY_CLIENT = '_closed_by_client'
+CLOSE_TAKEN = '_client_close_taken'
 
 # How a guard ends the run once the client has closed: one INFO line.
 ENDS_RUN = """\

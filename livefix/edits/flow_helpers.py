@@ -7,7 +7,8 @@ close frame without a status, 1005) reaches `run_live()` as
 `APIError` with the close code, depending on the releases installed.
 
 `_closed_by_client()` says whether the client has closed the live request
-queue for the running invocation (see `LiveRequestQueue.closed_for()`).
+queue for the running invocation (see `LiveRequestQueue.closed_for()`), and
+`_client_close_taken()` whether that close has reached a connection.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ..source import EditError
 from ..source import find_class
 from ..source import Source
 from ..source import Splice
+from ._flow import CLOSE_TAKEN
 from ._flow import CLOSED_BY_CLIENT
 from ._flow import IS_NORMAL_CLOSURE
 from ._flow import PATH
@@ -51,6 +53,13 @@ def {CLOSED_BY_CLIENT}(invocation_context: InvocationContext) -> bool:
   )
 
 
+def {CLOSE_TAKEN}(invocation_context: InvocationContext) -> bool:
+  """Returns whether a connection of this run has taken the client's close."""
+  return invocation_context.live_request_queue.close_taken_for(
+      invocation_context.invocation_id
+  )
+
+
 '''
 
 
@@ -77,7 +86,7 @@ def edit(text: str) -> str:
   ):
     raise EditError('InvocationContext is not imported')
   defined = {getattr(node, 'name', None) for node in source.tree.body}
-  already = defined & {IS_NORMAL_CLOSURE, CLOSED_BY_CLIENT}
+  already = defined & {IS_NORMAL_CLOSURE, CLOSED_BY_CLIENT, CLOSE_TAKEN}
   if already:
     raise EditError(f'{", ".join(sorted(already))} already defined')
   flow = find_class(source.tree, 'BaseLlmFlow')

@@ -1,12 +1,13 @@
-"""`_receive_from_model()` stops receiving once the client has closed.
+"""`_receive_from_model()` stops receiving once the client's close is sent.
 
 Its `while True:` loop asks the connection for one receive stream after
-another: google-genai's ends at each turn's end. A stream that ends without an
-error after the client's close means nothing more will come, and a connection
-that keeps ending its streams that way (a custom `BaseLlmConnection` may)
-would keep the loop spinning. A guard ends the loop there, last in its body,
-after upstream's `await asyncio.sleep(0)`, which lets the send loop take the
-close request first.
+another: google-genai's ends at each turn's end. Once the send loop has taken
+the client's close request and closed the connection with it, a stream that
+ends without an error means nothing more will come, and a connection that
+keeps ending its streams that way (a custom `BaseLlmConnection` may) would
+keep the loop spinning. A guard ends the loop there, last in its body. It
+waits for the close to be taken, not just made: ending the run earlier would
+leave the close request in the queue for the next `run_live()` call with it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ..source import block
 from ..source import EditError
 from ..source import Source
 from ..source import Splice
-from ._flow import CLOSED_BY_CLIENT
+from ._flow import CLOSE_TAKEN
 from ._flow import context_name
 from ._flow import find_receive_from_model
 from ._flow import PATH
@@ -52,5 +53,5 @@ def edit(text: str) -> str:
   loop, context = find_receive_loop(source.tree)
   last = loop.body[-1]
   at = source.end_of_line(last.end_lineno)
-  guard = _GUARD.format(helper=CLOSED_BY_CLIENT, context=context)
+  guard = _GUARD.format(helper=CLOSE_TAKEN, context=context)
   return source.apply([Splice(at, at, block(guard, last.col_offset))])

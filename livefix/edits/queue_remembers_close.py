@@ -8,13 +8,13 @@ and those a connection has taken from the queue, each before anything is
 awaited. Every close is enqueued, as upstream does from 2.9 on.
 
 `closed` (upstream's name from 2.9 on) and `is_closed` say whether the client
-ever closed the queue. `closed_for(invocation_id)` says whether a close
-request has reached a connection of one invocation, one `Runner.run_live()`
-call with its whole agent tree. The close takes effect there, in order with
-what was queued before it, as in stock: a close made before the first
-connection still lets that connection deliver the requests ahead of it. A
-queue reused by a later `run_live()` call is open for that call until its own
-close reaches a connection.
+ever closed the queue. `closed_for(invocation_id)` says whether it closed it
+for one invocation, one `Runner.run_live()` call with its whole agent tree,
+which the live flow first asks about before its first connection: a close
+made since then counts at once; one made before, left waiting in the queue,
+counts once a connection of the invocation has taken it, after delivering
+the requests queued ahead of it, as in stock. A queue reused by a later
+`run_live()` call is open for that call until its own close.
 """
 
 from __future__ import annotations
@@ -33,9 +33,10 @@ PATH = 'google/adk/agents/live_request_queue.py'
 _STATE = """\
 self._closes_made = 0
 self._closes_taken = 0
-# The invocation `closed_for()` was last asked about, and how many close
-# requests connections had taken before it.
+# The invocation `closed_for()` was last asked about, and the counts when it
+# first was.
 self._invocation_id = None
+self._closes_made_before_invocation = 0
 self._closes_taken_before_invocation = 0
 """
 
@@ -66,25 +67,47 @@ def is_closed(self) -> bool:
   return self.closed
 
 def closed_for(self, invocation_id: str) -> bool:
-  """Whether the client's close has reached a connection of an invocation.
+  """Whether the client has closed this queue for an invocation.
 
   The live flow takes the close request from the queue and closes its
   connection with it, so afterwards only this tells the client's close from
   a dropped connection. The agents of one invocation use the queue in turn,
   and invocations use it one after another, so the invocation asked about
-  last is the one running.
+  last is the one running; the flow first asks before it first connects.
 
   Args:
     invocation_id: The `InvocationContext.invocation_id` of the run.
 
   Returns:
-    Whether a close request has been taken since the invocation was first
-    asked about.
+    Whether a close has been made since the invocation was first asked
+    about, or a close made before has since been taken from the queue.
   """
+  made, taken = self._closes_since(invocation_id)
+  return made > 0 or taken > 0
+
+def close_taken_for(self, invocation_id: str) -> bool:
+  """Whether a connection of the invocation has taken a close request.
+
+  Args:
+    invocation_id: The `InvocationContext.invocation_id` of the run.
+
+  Returns:
+    Whether a close has been taken from the queue since the invocation was
+    first asked about (see `closed_for()`).
+  """
+  return self._closes_since(invocation_id)[1] > 0
+
+def _closes_since(self, invocation_id: str) -> tuple[int, int]:
+  """Close requests made and taken since the invocation was first asked
+  about."""
   if invocation_id != self._invocation_id:
     self._invocation_id = invocation_id
+    self._closes_made_before_invocation = self._closes_made
     self._closes_taken_before_invocation = self._closes_taken
-  return self._closes_taken > self._closes_taken_before_invocation
+  return (
+      self._closes_made - self._closes_made_before_invocation,
+      self._closes_taken - self._closes_taken_before_invocation,
+  )
 '''
 
 

@@ -19,7 +19,7 @@ from .helpers import assert_upstream_style
 from .helpers import RELEASES
 
 PATH = flow_helpers.PATH
-_HELPERS = [_flow.IS_NORMAL_CLOSURE, _flow.CLOSED_BY_CLIENT]
+_HELPERS = [_flow.IS_NORMAL_CLOSURE, _flow.CLOSED_BY_CLIENT, _flow.CLOSE_TAKEN]
 
 
 def _inserted_helpers(text: str) -> dict:
@@ -49,8 +49,8 @@ def test_inserts_helpers_before_flow_class(release, pristine):
   assert removed == []
   assert_upstream_style(added)
   names = [getattr(node, 'name', None) for node in ast.parse(after).body]
-  assert names.index(_HELPERS[0]) + 1 == names.index(_HELPERS[1])
-  assert names.index(_HELPERS[1]) + 1 == names.index('BaseLlmFlow')
+  at = names.index(_HELPERS[0])
+  assert names[at : at + 4] == _HELPERS + ['BaseLlmFlow']
 
 
 @pytest.mark.parametrize(
@@ -77,13 +77,20 @@ def test_tells_a_normal_closure(error, normal, pristine):
   assert helpers[_flow.IS_NORMAL_CLOSURE](error) is normal
 
 
-def test_asks_the_queue_about_the_running_invocation(pristine):
+@pytest.mark.parametrize(
+    'helper, method',
+    [
+        (_flow.CLOSED_BY_CLIENT, 'closed_for'),
+        (_flow.CLOSE_TAKEN, 'close_taken_for'),
+    ],
+)
+def test_asks_the_queue_about_the_running_invocation(helper, method, pristine):
   helpers = _inserted_helpers(flow_helpers.edit(pristine('1.39.1', PATH)))
   asked = []
-  queue = types.SimpleNamespace(closed_for=lambda i: asked.append(i) or True)
+  queue = types.SimpleNamespace(**{method: lambda i: asked.append(i) or True})
   context = types.SimpleNamespace(live_request_queue=queue, invocation_id='e')
 
-  assert helpers[_flow.CLOSED_BY_CLIENT](context) is True
+  assert helpers[helper](context) is True
   assert asked == ['e']
 
 

@@ -28,7 +28,7 @@ def test_guard_ends_the_loop_over_receive_streams(release, pristine):
   assert 'llm_connection.receive()' in ast.unparse(loop.body[0])
   assert ast.unparse(loop.body[-2]) == 'await asyncio.sleep(0)'
   assert ast.unparse(loop.body[-1]) == (
-      'if _closed_by_client(invocation_context):\n    return'
+      'if _client_close_taken(invocation_context):\n    return'
   )
 
 

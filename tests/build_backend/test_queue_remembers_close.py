@@ -68,14 +68,16 @@ def test_edited_queue_behaves(release, pristine, monkeypatch):
   assert not queue.closed_for('run-1')
 
   queue.send(edited.LiveRequest(close=True))
-  queue.close()
 
   assert queue.closed and queue.is_closed
-  assert queue._queue.qsize() == 2
-  assert not queue.closed_for('run-1')
-  assert asyncio.run(queue.get()).close
   assert queue.closed_for('run-1')
+  assert not queue.close_taken_for('run-1')
+  assert asyncio.run(queue.get()).close
+  assert queue.close_taken_for('run-1')
   assert not queue.closed_for('run-2')
+  queue.close()
+  assert queue.closed_for('run-2')
+  assert queue._queue.qsize() == 1
 
 
 def test_refuses_a_queue_that_already_has_closed(pristine):
