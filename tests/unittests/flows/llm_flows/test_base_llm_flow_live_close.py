@@ -63,6 +63,7 @@ def _closed_ok() -> ConnectionClosedOK:
   return ConnectionClosedOK(Close(1000, ''), Close(1000, ''), True)
 
 
+_WITH_HANDLE = [pytest.param(True, id='A'), pytest.param(False, id='B')]
 # What websockets counts as a normal closure: 1000, 1001 and no status (1005).
 _NORMAL_CLOSURES = {
     'APIError(1000)': lambda: _api_error(1000),
@@ -86,6 +87,14 @@ def _handle_update(handle: str) -> LlmResponse:
           new_handle=handle, resumable=True
       )
   )
+
+
+def _after_handle_update(
+    with_handle: bool, *responses: LlmResponse
+) -> list[LlmResponse]:
+  """`responses`, after a resumption handle update if `with_handle`."""
+  update = [_handle_update('handle-1')] if with_handle else []
+  return update + list(responses)
 
 
 def _model_turn(text: str) -> LlmResponse:
@@ -269,15 +278,15 @@ def _log_info(caplog):
 
 @pytest.mark.needs_fix
 @pytest.mark.asyncio
-@pytest.mark.parametrize('with_handle', [True, False], ids=['A', 'B'])
+@pytest.mark.parametrize('with_handle', _WITH_HANDLE)
 @pytest.mark.parametrize('closure', _NORMAL_CLOSURES, ids=_NORMAL_CLOSURES)
 async def test_close_ends_run_after_normal_closure(
     closure, with_handle, caplog
 ):
-  responses = [_model_turn('hello')]
-  if with_handle:
-    responses.insert(0, _handle_update('handle-1'))
-  connection = _FakeConnection(responses, on_close=_NORMAL_CLOSURES[closure]())
+  connection = _FakeConnection(
+      _after_handle_update(with_handle, _model_turn('hello')),
+      on_close=_NORMAL_CLOSURES[closure](),
+  )
   llm = _ScriptedLlm(script=[connection])
   run = _LiveRun(llm, with_handle=with_handle)
 
@@ -462,12 +471,6 @@ def _closes_later(run: _LiveRun, delay: float) -> Callable[[Event], bool]:
   return close_when
 
 
-_WITH_HANDLE = [
-    pytest.param(True, id='A'),
-    pytest.param(False, id='B'),
-]
-
-
 @pytest.mark.needs_fix
 @pytest.mark.asyncio
 @pytest.mark.parametrize('with_handle', _WITH_HANDLE)
@@ -476,10 +479,11 @@ _WITH_HANDLE = [
 async def test_close_during_transfer_connects_no_sub_agent(
     with_handle, close_after, caplog
 ):
-  parent_turn = [_function_call('transfer_to_agent', agent_name='child')]
-  if with_handle:
-    parent_turn.insert(0, _handle_update('handle-1'))
-  parent = _FakeConnection(parent_turn)
+  parent = _FakeConnection(
+      _after_handle_update(
+          with_handle, _function_call('transfer_to_agent', agent_name='child')
+      )
+  )
   llm = _ScriptedLlm(script=[parent])
   root = LlmAgent(
       name=_AGENT_NAME,
@@ -533,10 +537,7 @@ def _sequence(kind: str, llm: _ScriptedLlm) -> BaseAgent:
 async def test_close_in_a_sequence_connects_no_next_agent(
     kind, with_handle, caplog
 ):
-  turn = [_model_turn('hello')]
-  if with_handle:
-    turn.insert(0, _handle_update('handle-1'))
-  first = _FakeConnection(turn)
+  first = _FakeConnection(_after_handle_update(with_handle, _model_turn('hi')))
   llm = _ScriptedLlm(script=[first])
   run = _LiveRun(llm, with_handle=with_handle, agent=_sequence(kind, llm))
 
@@ -574,10 +575,9 @@ async def test_close_at_task_completed_connects_no_next_agent(caplog):
 @pytest.mark.asyncio
 @pytest.mark.parametrize('with_handle', _WITH_HANDLE)
 async def test_reused_queue_runs_until_its_own_close(with_handle, caplog):
-  handle = [_handle_update('handle-1')] if with_handle else []
   connections = [
-      _FakeConnection(handle + [_model_turn('first run')]),
-      _FakeConnection(handle + [_model_turn('second run')]),
+      _FakeConnection(_after_handle_update(with_handle, _model_turn(text)))
+      for text in ('first run', 'second run')
   ]
   llm = _ScriptedLlm(script=list(connections))
   run = _LiveRun(llm, with_handle=with_handle)
