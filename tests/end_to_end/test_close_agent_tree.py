@@ -24,6 +24,7 @@ from .live_app import assert_closed_for_good
 from .live_app import close_after_first_turn
 from .live_app import LiveApp
 from .live_app import MODEL
+from .live_app import SCENARIOS
 
 pytestmark = [pytest.mark.asyncio, needs_working_run_live]
 
@@ -123,8 +124,7 @@ async def test_close_at_task_completed_connects_no_next_agent(
   await assert_closed_for_good(app, endpoint, caplog)
 
 
-@pytest.mark.needs_fix
-@pytest.mark.parametrize('with_handle', _WITH_HANDLE)
+@pytest.mark.parametrize('with_handle', SCENARIOS)
 async def test_reused_queue_runs_until_its_own_close(
     with_handle, start_endpoint, caplog
 ):

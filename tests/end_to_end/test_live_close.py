@@ -15,7 +15,6 @@ from loopback.endpoint import Backend
 from loopback.endpoint import CANCELLED
 from loopback.endpoint import Fault
 from tests.upstream_behaviour import closure_error
-from tests.upstream_behaviour import ends_quietly_without_handle
 from tests.upstream_behaviour import GO_AWAY_RECONNECTS
 from tests.upstream_behaviour import needs_working_run_live
 from tests.upstream_behaviour import resumes_after
@@ -25,6 +24,7 @@ from .live_app import close_after_first_turn
 from .live_app import LiveApp
 from .live_app import MODEL
 from .live_app import resumes_on
+from .live_app import SCENARIOS
 from .live_app import wait_for_text
 
 pytestmark = [pytest.mark.asyncio, needs_working_run_live]
@@ -35,19 +35,6 @@ _CLIENT_ERROR = {
     Fault.DROP: 1006,
     Fault.CANCEL: CANCELLED[0],
 }
-
-
-# A: with a resumption handle; B: without. From 2.7.0 stock ends B cleanly.
-_SCENARIOS = [
-    pytest.param(True, id='A', marks=pytest.mark.needs_fix),
-    pytest.param(
-        False,
-        id='B',
-        marks=[]
-        if ends_quietly_without_handle(closure_error(1000))
-        else pytest.mark.needs_fix,
-    ),
-]
 
 
 def _resumable(*faults: Fault):
@@ -85,7 +72,7 @@ def _agent(**kwargs) -> LlmAgent:
   return LlmAgent(name='live_agent', model=Gemini(model=MODEL), **kwargs)
 
 
-@pytest.mark.parametrize('with_handle', _SCENARIOS)
+@pytest.mark.parametrize('with_handle', SCENARIOS)
 async def test_close_after_a_turn_ends_the_session(
     with_handle, start_endpoint, caplog
 ):
@@ -226,7 +213,7 @@ async def test_close_twice(start_endpoint, caplog):
   await assert_closed_for_good(app, endpoint, caplog)
 
 
-@pytest.mark.parametrize('with_handle', _SCENARIOS)
+@pytest.mark.parametrize('with_handle', SCENARIOS)
 async def test_close_before_the_first_turn(with_handle, start_endpoint, caplog):
   endpoint = await start_endpoint()
   app = LiveApp(_agent(), with_handle=with_handle)
