@@ -38,6 +38,17 @@ class ReconnectLoop:
     return f'{CLOSED_BY_CLIENT}({self.context})'
 
 
+def while_true_loops(scope: ast.AST) -> list[ast.While]:
+  """The `while True:` loops in `scope`, outermost first."""
+  return [
+      node
+      for node in ast.walk(scope)
+      if isinstance(node, ast.While)
+      and isinstance(node.test, ast.Constant)
+      and node.test.value is True
+  ]
+
+
 def find_reconnect_loop(tree: ast.Module) -> ReconnectLoop:
   run_live = find_method(find_class(tree, 'BaseLlmFlow'), 'run_live')
   match run_live.args.args:
@@ -45,14 +56,7 @@ def find_reconnect_loop(tree: ast.Module) -> ReconnectLoop:
       pass
     case _:
       raise EditError('run_live() does not take an invocation context')
-  loops = [
-      node
-      for node in ast.walk(run_live)
-      if isinstance(node, ast.While)
-      and isinstance(node.test, ast.Constant)
-      and node.test.value is True
-  ]
-  for loop in loops:
+  for loop in while_true_loops(run_live):
     match loop.body:
       case [ast.Try(handlers=handlers) as try_] if any(
           'ConnectionClosed' in ast.unparse(h.type) for h in handlers if h.type

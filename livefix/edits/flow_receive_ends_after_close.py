@@ -22,6 +22,7 @@ from ._flow import CLOSE_TAKEN
 from ._flow import context_name
 from ._flow import find_receive_from_model
 from ._flow import PATH
+from ._flow import while_true_loops
 
 _GUARD = """\
 # After the client's close, a stream that ends without an error
@@ -35,14 +36,9 @@ def find_receive_loop(tree: ast.Module) -> tuple[ast.While, str]:
   """`_receive_from_model()`'s loop over receive streams, and its context."""
   receive = find_receive_from_model(tree)
   context = context_name(receive)
-  for node in ast.walk(receive):
-    if (
-        isinstance(node, ast.While)
-        and isinstance(node.test, ast.Constant)
-        and node.test.value is True
-        and '.receive()' in ast.unparse(node)
-    ):
-      return node, context
+  for loop in while_true_loops(receive):
+    if '.receive()' in ast.unparse(loop):
+      return loop, context
   raise EditError(
       '_receive_from_model() has no `while True:` loop over receive()'
   )
