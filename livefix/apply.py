@@ -17,7 +17,6 @@ import subprocess
 from . import edits
 from . import releases
 from . import source
-from .edits import queue_remembers_close
 
 _TESTS = pathlib.Path(__file__).resolve().parent.parent / 'tests'
 # What stock does on each release, as our tests import it, and as the copied
@@ -88,18 +87,6 @@ def _refuse_dirty(tree: pathlib.Path) -> None:
     )
 
 
-def _refuse_fixed(queue_text: str, release: str) -> None:
-  queue = source.find_class(ast.parse(queue_text), 'LiveRequestQueue')
-  try:
-    source.find_method(queue, 'closed')
-  except source.EditError:
-    return
-  raise ApplyError(
-      f'this google-adk {release} tree already has LiveRequestQueue.closed:'
-      ' the fix is in it already.'
-  )
-
-
 def adapt_test(text: str) -> str:
   """A test of ours, as it runs in an upstream tree."""
   dropped, imports = set(), set()
@@ -126,13 +113,12 @@ def _change(path: str, old: str, new: str) -> Change:
 def apply(
     tree: pathlib.Path, release: str | None = None, allow_dirty: bool = False
 ) -> list[Change]:
-  """Edits the tree's two files and adds the tests; returns what changed."""
+  """Edits the tree's files and adds the tests; returns what changed."""
   release = release or tree_release(tree)
-  releases.wheel_sha256(release)  # Refuses unsupported and fixed releases.
+  releases.wheel_sha256(release)  # Refuses unsupported releases.
   if not allow_dirty:
     _refuse_dirty(tree)
   package = tree / 'src'
-  _refuse_fixed((package / queue_remembers_close.PATH).read_text(), release)
   pristine = {}
 
   def read(path: str) -> str:

@@ -17,14 +17,18 @@ import time
 from typing import Iterable
 from typing import Iterator
 
+from . import families
 from . import fork
+from . import snippets
 from . import source
 from .edits import _flow
-from .edits import flow_receive_ends_after_close
-from .edits import queue_remembers_close
+from .edits import flow_ignores_go_away_after_close
 
 # Downloads run side by side: each is a pip process waiting on the network.
 _PARALLEL_DOWNLOADS = 4
+# The helpers the guards call, as `livefix/inserted/live_flow.py` names them.
+_CLOSED = '_closed_by_client'
+_CLOSE_TAKEN = '_client_close_taken'
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,86 +47,109 @@ class Result:
     return f'{self.release:<8} FAILED  ' + '; '.join(self.problems)
 
 
-def _ends_when_closed(
-    statement: ast.stmt, helper: str = _flow.CLOSED_BY_CLIENT
-) -> bool:
-  """Whether `statement` is an `if` on `helper()` that leaves the loop."""
-  return (
-      isinstance(statement, ast.If)
-      and isinstance(statement.test, ast.Call)
-      and ast.unparse(statement.test.func) == helper
-      and isinstance(statement.body[-1], (ast.Return, ast.Raise))
+def _calls(node: ast.AST, helper: str) -> bool:
+  """Whether `node` calls `helper()`."""
+  return any(
+      isinstance(n, ast.Call) and ast.unparse(n.func) == helper
+      for n in ast.walk(node)
   )
 
 
-def _flow_problems(text: str) -> Iterator[str]:
+def _ends_when(statement: ast.stmt, helper: str = _CLOSED) -> bool:
+  """Whether `statement` is an `if` that asks `helper()` and leaves."""
+  return (
+      isinstance(statement, ast.If)
+      and _calls(statement.test, helper)
+      and isinstance(statement.body[-1], (ast.Return, ast.Raise, ast.If))
+  )
+
+
+def _flow_problems(text: str, family: families.Family) -> Iterator[str]:
   tree = ast.parse(text)
-  defined = {getattr(node, 'name', None) for node in tree.body}
-  for helper in (
-      _flow.IS_NORMAL_CLOSURE,
-      _flow.CLOSED_BY_CLIENT,
-      _flow.CLOSE_TAKEN,
-  ):
+  defined = {getattr(node, 'name', None) for node in tree.body} | {
+      target.id
+      for node in tree.body
+      if isinstance(node, ast.Assign)
+      for target in node.targets
+      if isinstance(target, ast.Name)
+  }
+  for helper in snippets.helper_names(_flow.MODULE):
     if helper not in defined:
-      yield f'no {helper}()'
-  loop = _flow.find_reconnect_loop(tree)
+      yield f'no {helper}'
+  loop = _flow.find_reconnect_loop(tree, family)
+  run_live = _flow.find_function(tree, family.run_live)
+  if not any(
+      '_live_close_state.begin' in ast.unparse(n)
+      for n in ast.walk(run_live)
+      if isinstance(n, ast.Expr) and n.end_lineno < loop.lineno
+  ):
+    yield f'{family.run_live} does not record where the invocation began'
   # Every connection, a reconnect's too, comes after the attempt's guard.
-  if not _ends_when_closed(loop.try_.body[0]):
-    yield 'run_live() connects without asking whether the client closed'
-  for handler in loop.try_.handlers:
+  if not _ends_when(loop.body[0].body[0]):
+    yield f'{family.run_live} connects without asking whether the client closed'
+  for handler in loop.body[0].handlers:
     caught = ast.unparse(handler.type)
     if ('ConnectionClosed' in caught or 'APIError' in caught) and not (
-        _ends_when_closed(handler.body[0])
+        _ends_when(handler.body[0])
     ):
       yield f'line {handler.lineno}: `except {caught}` is not guarded'
-  receive_loop, _ = flow_receive_ends_after_close.find_receive_loop(tree)
-  if not _ends_when_closed(receive_loop.body[-1], _flow.CLOSE_TAKEN):
+    for node in ast.walk(handler):
+      if (
+          isinstance(node, ast.Assign)
+          and ast.unparse(node.targets[0]) == 'client_closed'
+          and not _calls(node.value, _CLOSED)
+      ):
+        yield f'line {node.lineno}: client_closed reads the queue, not the run'
+  send = _flow.find_function(tree, family.send)
+  if '_live_close_state.take_close()' not in ast.unparse(send):
+    yield f'{family.send} does not record the close it sends'
+  receive_loop = _flow.find_receive_loop(tree, family)
+  if not _ends_when(receive_loop.body[-1], _CLOSE_TAKEN):
     yield 'the receive loop asks for another stream after the close'
-  receive = _flow.find_receive_from_model(tree)
-  for node in ast.walk(receive):
-    if (
-        isinstance(node, ast.If)
-        and ast.unparse(node.test).endswith('.go_away')
-        and not _ends_when_closed(node.body[0])
-    ):
+  receive = _flow.find_function(tree, family.receive)
+  for node in flow_ignores_go_away_after_close.find_go_aways(receive):
+    if not _ends_when(node.body[0]):
       yield f'line {node.lineno}: a goAway is answered after the close'
 
 
-def _counts(method: ast.AST, counter: str) -> bool:
-  """Whether `method` counts into `self.<counter>`."""
+def _counts(method: ast.AST) -> bool:
+  """Whether `method` counts a close."""
   return any(
       isinstance(node, ast.AugAssign)
-      and ast.unparse(node) == f'self.{counter} += 1'
+      and ast.unparse(node) == 'self._closes_made += 1'
       for node in ast.walk(method)
   )
 
 
-def _queue_problems(text: str) -> Iterator[str]:
+def _queue_problems(text: str, family: families.Family) -> Iterator[str]:
+  del family
   queue = source.find_class(ast.parse(text), 'LiveRequestQueue')
-  for name in ('closed', 'is_closed'):
-    method = source.find_method(queue, name)
-    if not any(ast.unparse(d) == 'property' for d in method.decorator_list):
-      yield f'LiveRequestQueue.{name} is not a property'
-  source.find_method(queue, 'closed_for')
-  source.find_method(queue, 'close_taken_for')
-  close = ast.unparse(source.find_method(queue, 'close'))
-  if 'self.send(' not in close:
-    yield 'close() does not go through send()'
-  if not _counts(source.find_method(queue, 'send'), '_closes_made'):
-    yield 'send() does not count a close'
-  if not _counts(source.find_method(queue, 'get'), '_closes_taken'):
-    yield 'get() does not count a close taken'
+  closed = source.find_method(queue, 'closed')
+  if not any(ast.unparse(d) == 'property' for d in closed.decorator_list):
+    yield 'LiveRequestQueue.closed is not a property'
+  for name in ('close', 'send'):
+    if not _counts(source.find_method(queue, name)):
+      yield f'{name}() does not count a close'
+
+
+def _context_problems(text: str, family: families.Family) -> Iterator[str]:
+  del family
+  context = source.find_class(ast.parse(text), 'InvocationContext')
+  if '_live_close_state: _LiveCloseState' not in ast.unparse(context):
+    yield 'InvocationContext has no _live_close_state'
 
 
 def check_fork(the_fork: fork.Fork) -> Result:
   """Confirms the guards in an edited release."""
   problems = []
+  family = families.family(the_fork.release)
   for find, path in (
-      (_queue_problems, queue_remembers_close.PATH),
-      (_flow_problems, _flow.PATH),
+      (_queue_problems, family.queue),
+      (_context_problems, family.context),
+      (_flow_problems, family.flow),
   ):
     try:
-      problems += find(the_fork.edited[path])
+      problems += find(the_fork.edited[path], family)
     except source.EditError as e:
       problems.append(str(e))
   added = sum(

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pathlib
 import re
 
-DEFAULT = '1.39.1'
-# Upstream's own fix: from this release on there is nothing to carry.
-FIXED_IN = '2.9.0'
+# The newest supported release: what the repository root builds.
+DEFAULT = '2.13.0'
 # Bumped whenever the fix changes; the `N` of `X+livefix.N`.
-FIX_REVISION = 3
+FIX_REVISION = 4
 
 _TABLE = pathlib.Path(__file__).with_name('releases.txt')
 
@@ -24,9 +23,10 @@ def _load() -> dict[str, str]:
 
 
 WHEEL_SHA256 = _load()
+OLDEST, NEWEST = list(WHEEL_SHA256)[0], list(WHEEL_SHA256)[-1]
 
 
-def _release_key(release: str) -> tuple[int, ...]:
+def release_key(release: str) -> tuple[int, ...]:
   """A release segment as PEP 440 compares it: trailing zeros do not count."""
   numbers = [int(part) for part in release.split('.')]
   while numbers and numbers[-1] == 0:
@@ -38,23 +38,26 @@ def wheel_sha256(release: str) -> str:
   """The pinned sha256 of `release`'s wheel; refuses unsupported releases."""
   if release in WHEEL_SHA256:
     return WHEEL_SHA256[release]
-  supported = ', '.join(WHEEL_SHA256)
   # Final releases only: google-adk's supported ones are all of that form,
   # and telling them apart needs no version library.
   if not re.fullmatch(r'[0-9]+(\.[0-9]+)*', release):
     raise UnsupportedRelease(
-        f'{release!r} is not a google-adk release this fork supports.'
-        f' Supported: {supported}'
+        f'{release!r} is not a google-adk release: name one such as'
+        f' {NEWEST} ({OLDEST} to {NEWEST} are supported).'
     )
-  if _release_key(release) >= _release_key(FIXED_IN):
+  if release_key(release) < release_key(OLDEST):
     raise UnsupportedRelease(
-        f'google-adk {release} already has this fix: upstream fixed it in'
-        f' {FIXED_IN}. Install google-adk=={release} directly instead of'
-        ' this fork.'
+        f'google-adk {release} is too old for this fork: the oldest supported'
+        f' release is {OLDEST}, the first with the live reconnect loop.'
+    )
+  if release_key(release) > release_key(NEWEST):
+    raise UnsupportedRelease(
+        f'google-adk {release} is newer than this fork knows: the newest'
+        f' supported release is {NEWEST}. Use it, or a newer fork.'
     )
   raise UnsupportedRelease(
-      f'google-adk {release} is not supported by this fork. Supported'
-      f' releases: {supported}'
+      f'google-adk {release} is not a release: the supported releases run'
+      f' from {OLDEST} to {NEWEST}; pick one of those.'
   )
 
 

@@ -1,41 +1,44 @@
-"""Where `BaseLlmFlow.run_live()` decides between reconnecting and raising."""
+"""Locates the live run, its send and receive loops in a family's flow module."""
 
 from __future__ import annotations
 
 import ast
-import dataclasses
 
+from ..families import Family
+from ..families import Function
 from ..source import EditError
 from ..source import find_class
 from ..source import find_method
 
-PATH = 'google/adk/flows/llm_flows/base_llm_flow.py'
-
-# The module-level helpers that `flow_helpers` adds and the guards call.
-IS_NORMAL_CLOSURE = '_is_normal_closure'
-CLOSED_BY_CLIENT = '_closed_by_client'
-CLOSE_TAKEN = '_client_close_taken'
-
-# How a guard ends the run once the client has closed: one INFO line.
-ENDS_RUN = """\
-  logger.info(
-      'Live session closed by the client for agent: %s',
-      {context}.agent.name,
-  )
-  return
-"""
+MODULE = 'live_flow'
+# The names every release gives the invocation context and the caught error
+# where the inserted code goes; the snippets are written with them.
+CONTEXT = 'invocation_context'
+ERROR = 'e'
 
 
-@dataclasses.dataclass(frozen=True)
-class ReconnectLoop:
-  """The `try` inside `run_live()`'s `while True:` and its context name."""
+def find_function(
+    tree: ast.Module, function: Function
+) -> ast.FunctionDef | ast.AsyncFunctionDef:
+  if function.cls:
+    return find_method(find_class(tree, function.cls), function.name)
+  for node in tree.body:
+    if (
+        isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.name == function.name
+    ):
+      return node
+  raise EditError(f'no function {function}')
 
-  try_: ast.Try
-  context: str
 
-  @property
-  def closed_by_client(self) -> str:
-    return f'{CLOSED_BY_CLIENT}({self.context})'
+def takes_context(
+    tree: ast.Module, function: Function
+) -> ast.FunctionDef | ast.AsyncFunctionDef:
+  """`function`, which must take the invocation context as `CONTEXT`."""
+  node = find_function(tree, function)
+  if CONTEXT not in [arg.arg for arg in node.args.args]:
+    raise EditError(f'{function} takes no `{CONTEXT}`')
+  return node
 
 
 def while_true_loops(scope: ast.AST) -> list[ast.While]:
@@ -49,34 +52,26 @@ def while_true_loops(scope: ast.AST) -> list[ast.While]:
   ]
 
 
-def find_reconnect_loop(tree: ast.Module) -> ReconnectLoop:
-  run_live = find_method(find_class(tree, 'BaseLlmFlow'), 'run_live')
-  match run_live.args.args:
-    case [_, ast.arg(arg=context)]:
-      pass
-    case _:
-      raise EditError('run_live() does not take an invocation context')
+def find_reconnect_loop(tree: ast.Module, family: Family) -> ast.While:
+  """The `while True:` around a `try` that handles ConnectionClosed."""
+  run_live = takes_context(tree, family.run_live)
   for loop in while_true_loops(run_live):
     match loop.body:
-      case [ast.Try(handlers=handlers) as try_] if any(
+      case [ast.Try(handlers=handlers)] if any(
           'ConnectionClosed' in ast.unparse(h.type) for h in handlers if h.type
       ):
-        return ReconnectLoop(try_, context)
+        return loop
   raise EditError(
-      'run_live() has no `while True:` loop around a `try` that handles'
-      ' ConnectionClosed'
+      f'{family.run_live} has no `while True:` loop around a `try` that'
+      ' handles ConnectionClosed'
   )
 
 
-def find_receive_from_model(tree: ast.Module) -> ast.AsyncFunctionDef:
-  return find_method(find_class(tree, 'BaseLlmFlow'), '_receive_from_model')
-
-
-def context_name(method: ast.AsyncFunctionDef) -> str:
-  """The name of `method`'s `InvocationContext` parameter."""
-  for arg in method.args.args:
-    if arg.annotation is not None and 'InvocationContext' in ast.unparse(
-        arg.annotation
-    ):
-      return arg.arg
-  raise EditError(f'{method.name}() takes no InvocationContext')
+def find_receive_loop(tree: ast.Module, family: Family) -> ast.While:
+  """The receive loop's `while True:` over one `receive()` stream after
+  another."""
+  receive = takes_context(tree, family.receive)
+  for loop in while_true_loops(receive):
+    if '.receive()' in ast.unparse(loop):
+      return loop
+  raise EditError(f'{family.receive} has no `while True:` loop over receive()')
