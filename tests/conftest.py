@@ -52,6 +52,9 @@ def pytest_configure(config):
   config.addinivalue_line(
       'markers', 'needs_fix: fails on stock google-adk, passes on the fork'
   )
+  config.addinivalue_line(
+      'markers', 'fixed_upstream: needs_fix before the release stock fixed it'
+  )
   installed = version('google-adk')
   is_fork = '+livefix.' in installed
   if config.getoption('--stock'):

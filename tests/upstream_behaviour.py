@@ -59,6 +59,19 @@ _API_ERROR_CODES = (
 )
 
 
+# From 2.9 upstream's queue keeps a sticky `closed`, and its send() reads
+# `.close` of every request.
+SEND_READS_CLOSE = RELEASE >= Version('2.9.0')
+
+
+def needs_fix_before(release: str) -> pytest.MarkDecorator:
+  """`needs_fix` where stock is older than `release`; from `release` on stock
+  has what the test asks for, and the test must pass on stock too."""
+  if RELEASE < Version(release):
+    return pytest.mark.needs_fix
+  return pytest.mark.fixed_upstream
+
+
 def closure_error(code: int) -> Exception:
   """What reaches ADK, with the installed google-genai, when the server ends
   the connection with close code `code` (1006: no close frame at all)."""

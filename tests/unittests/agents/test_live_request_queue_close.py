@@ -1,40 +1,45 @@
 """Tests for the closed state of LiveRequestQueue."""
 
+from unittest import mock
+
 from google.adk.agents.live_request_queue import LiveRequest
 from google.adk.agents.live_request_queue import LiveRequestQueue
 from google.genai import types
 import pytest
 
+from tests.upstream_behaviour import needs_fix_before
+from tests.upstream_behaviour import SEND_READS_CLOSE
 
-@pytest.mark.needs_fix
+# From 2.9 upstream's queue has a sticky `closed` of its own.
+needs_closed = needs_fix_before('2.9.0')
+
+
+@needs_closed
 def test_new_queue_is_not_closed():
   queue = LiveRequestQueue()
 
   assert queue.closed is False
-  assert queue.is_closed is False
 
 
-@pytest.mark.needs_fix
+@needs_closed
 def test_close_marks_queue_closed_before_anything_is_awaited():
   queue = LiveRequestQueue()
 
   queue.close()
 
   assert queue.closed is True
-  assert queue.is_closed is True
 
 
-@pytest.mark.needs_fix
+@needs_closed
 def test_send_close_request_marks_queue_closed():
   queue = LiveRequestQueue()
 
   queue.send(LiveRequest(close=True))
 
   assert queue.closed is True
-  assert queue.is_closed is True
 
 
-@pytest.mark.needs_fix
+@needs_closed
 def test_other_requests_leave_queue_open():
   queue = LiveRequestQueue()
 
@@ -45,13 +50,12 @@ def test_other_requests_leave_queue_open():
   assert queue.closed is False
 
 
-@pytest.mark.needs_fix
-@pytest.mark.parametrize('attribute', ['closed', 'is_closed'])
-def test_closed_properties_are_read_only(attribute):
+@needs_closed
+def test_closed_is_read_only():
   queue = LiveRequestQueue()
 
   with pytest.raises(AttributeError):
-    setattr(queue, attribute, True)
+    queue.closed = True
 
 
 @pytest.mark.asyncio
@@ -85,65 +89,28 @@ async def test_every_close_enqueues_a_close_request(first, second):
   assert queue._queue.empty()
 
 
-@pytest.mark.needs_fix
-@pytest.mark.parametrize('close', _CLOSES, ids=_CLOSES)
-def test_close_counts_for_the_running_invocation_at_once(close):
-  queue = LiveRequestQueue()
-  assert queue.closed_for('run-1') is False
-
-  _CLOSES[close](queue)
-
-  assert queue.closed_for('run-1') is True
-  assert queue.close_taken_for('run-1') is False
-
-
-@pytest.mark.needs_fix
 @pytest.mark.asyncio
-async def test_close_taken_counts_as_taken_for_the_invocation():
+async def test_get_hands_out_what_the_inner_queue_holds():
+  # Upstream's own queue tests mock what the inner queue returns.
   queue = LiveRequestQueue()
-  queue.closed_for('run-1')
-  queue.close()
+  request = mock.MagicMock(spec=types.Content)
+  queue._queue.put_nowait(request)
 
-  assert (await queue.get()).close is True
-
-  assert queue.close_taken_for('run-1') is True
-  assert queue.close_taken_for('run-2') is False
+  assert await queue.get() is request
 
 
-@pytest.mark.needs_fix
+@pytest.mark.skipif(
+    SEND_READS_CLOSE, reason='stock send() reads .close of what it is given'
+)
 @pytest.mark.asyncio
-async def test_next_invocation_is_open_until_its_own_close():
+@pytest.mark.parametrize(
+    'request_',
+    [types.Content(role='user', parts=[]), {'close': True}, None],
+    ids=['Content', 'dict', 'None'],
+)
+async def test_send_enqueues_whatever_it_is_given(request_):
   queue = LiveRequestQueue()
-  queue.closed_for('run-1')
-  queue.close()
-  await queue.get()
 
-  assert queue.closed_for('run-2') is False
-  assert queue.closed is True
+  queue.send(request_)
 
-  queue.close()
-
-  assert queue.closed_for('run-2') is True
-
-
-@pytest.mark.needs_fix
-@pytest.mark.asyncio
-async def test_close_made_before_an_invocation_counts_once_taken():
-  queue = LiveRequestQueue()
-  queue.close()
-
-  assert queue.closed_for('run-1') is False
-  assert (await queue.get()).close is True
-  assert queue.closed_for('run-1') is True
-
-
-@pytest.mark.needs_fix
-@pytest.mark.asyncio
-async def test_other_requests_taken_leave_the_invocation_open():
-  queue = LiveRequestQueue()
-  queue.closed_for('run-1')
-  queue.send_content(types.Content(role='user', parts=[types.Part(text='hi')]))
-
-  await queue.get()
-
-  assert queue.closed_for('run-1') is False
+  assert await queue.get() is request_

@@ -36,6 +36,7 @@ from websockets.frames import Close
 
 from tests.upstream_behaviour import ends_quietly_without_handle
 from tests.upstream_behaviour import GO_AWAY_RECONNECTS
+from tests.upstream_behaviour import needs_fix_before
 from tests.upstream_behaviour import needs_working_run_live
 from tests.upstream_behaviour import resumes_after
 
@@ -265,7 +266,7 @@ def _errors_logged(caplog) -> list[str]:
 def _client_close_logged(caplog) -> bool:
   return any(
       r.levelno == logging.INFO
-      and 'closed by the client' in r.getMessage()
+      and 'Live request queue closed' in r.getMessage()
       and _AGENT_NAME in r.getMessage()
       for r in caplog.records
   )
@@ -331,7 +332,7 @@ async def _assert_raises_without_reconnect(error: Exception) -> None:
   assert llm.connects == [None]
 
 
-@pytest.mark.needs_fix
+@needs_fix_before('2.9.0')  # Fixed upstream for one agent.
 @pytest.mark.asyncio
 @pytest.mark.parametrize('abnormal', _abnormal_closures(stock_resumes=True))
 async def test_close_then_abnormal_closure_raises_without_reconnect(abnormal):
@@ -417,7 +418,7 @@ async def test_go_away_after_close_does_not_reconnect():
   assert llm.connects == [None]
 
 
-@pytest.mark.needs_fix
+@needs_fix_before('2.9.0')  # Fixed upstream for one agent.
 @pytest.mark.skipif(
     not resumes_after(_api_error(1006)), reason='this release never reconnects'
 )
@@ -611,7 +612,7 @@ class _EndsStreamsAfterClose(_FakeConnection):
     await self.closed.wait()
 
 
-@pytest.mark.needs_fix
+@needs_fix_before('2.9.0')  # Fixed upstream for one agent.
 @pytest.mark.asyncio
 async def test_receive_streams_ending_after_close_end_the_run():
   connection = _EndsStreamsAfterClose([_model_turn('hello')])
