@@ -2,9 +2,9 @@
 same tests on stock google-adk, where the tests of the fix must fail.
 
 `nox` alone runs the build tooling's tests, the fast check of every release,
-the installs users make, the full suites on a representative set of
-releases, the close tests on the Vertex AI path for one release and one cell
-of the google-genai matrix.
+the installs users make, the full suites on one release of each family and
+handler shape, the unit suites on more releases, the close tests on the
+Vertex AI path for one release and one cell of the google-genai matrix.
 `nox -s tests stock` runs the full suites on every supported release (add
 `-- --backend vertex_ai` for the end-to-end tests on Vertex AI as well),
 `nox -s vertex_ai compat` the rest of what the workflow runs.
@@ -26,16 +26,18 @@ nox.options.error_on_missing_interpreters = True
 
 PYPROJECT = nox.project.load_toml('pyproject.toml')
 TEST_REQUIREMENTS = nox.project.dependency_groups(PYPROJECT, 'test')
-# Both handler shapes, with and without the goAway reconnect, and the first
-# and last release of each family.
-REPRESENTATIVE = [
+# The full suites, stock and fork: every layout family (livefix/families.py)
+# and both handler shapes, with and without the goAway reconnect.
+REPRESENTATIVE = ['1.10.0', '1.29.0', '1.39.1', '2.9.0', '2.13.0']
+# The unit suites, stock and fork: the other ends of the families and shapes.
+UNIT_REPRESENTATIVE = [
+    '1.19.0',
     '1.20.0',
     '1.28.1',
-    '1.29.0',
     '1.36.1',
-    '1.39.1',
     '2.0.0',
     '2.8.0',
+    '2.11.0',
 ]
 UPSTREAM = nox.parametrize('upstream', list(releases.WHEEL_SHA256))
 # The close tests on the Vertex AI path matter most where a reconnect asks for
@@ -69,6 +71,7 @@ nox.options.sessions = (
         for kind in ('tests', 'stock')
         for release in REPRESENTATIVE
     ]
+    + [f'unit(upstream={release!r})' for release in UNIT_REPRESENTATIVE]
     + [
         f'vertex_ai(upstream={VERTEX_AI_DEFAULT!r})',
         'compat(upstream={!r}, genai={!r})'.format(*COMPAT_DEFAULT),
@@ -195,6 +198,13 @@ def stock(session, upstream):
   session.run(
       'pytest', '--stock', *SUITES, '--backend=gemini_api', *session.posargs
   )
+
+
+@nox.session
+@UPSTREAM
+def unit(session, upstream):
+  """Runs the unit tests on stock google-adk and then on the fork."""
+  _stock_then_fork(session, upstream, [], 'tests/unittests', WORKERS)
 
 
 @nox.session

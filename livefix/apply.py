@@ -28,6 +28,9 @@ _TEST_FILES = {
     'unittests/agents/test_live_request_queue_close.py': (
         'unittests/agents/test_live_request_queue_close.py'
     ),
+    'unittests/agents/test_invocation_context_live_close.py': (
+        'unittests/agents/test_invocation_context_live_close.py'
+    ),
     'unittests/flows/llm_flows/test_base_llm_flow_live_close.py': (
         'unittests/flows/llm_flows/test_base_llm_flow_live_close.py'
     ),

@@ -53,7 +53,7 @@ def pytest_configure(config):
       'markers', 'needs_fix: fails on stock google-adk, passes on the fork'
   )
   config.addinivalue_line(
-      'markers', 'fixed_upstream: needs_fix before the release stock fixed it'
+      'markers', 'stock_passes: passes on stock of this release and on the fork'
   )
   installed = version('google-adk')
   is_fork = '+livefix.' in installed

@@ -24,6 +24,7 @@ class _LiveCloseState:
   def __init__(self) -> None:
     self._closes_before: int | None = None
     self._close_taken = False
+    self._ended_agents: set[str] = set()
 
   def begin(self, queue: LiveRequestQueue) -> None:
     """Records the closes the queue had when the invocation first connects.
@@ -41,6 +42,14 @@ class _LiveCloseState:
   def close_taken(self) -> bool:
     """Whether a connection of the invocation has sent the client's close."""
     return self._close_taken
+
+  def end(self, agent_name: str) -> None:
+    """Records that an agent's live session ended at the close."""
+    self._ended_agents.add(agent_name)
+
+  def has_ended(self, agent_name: str) -> bool:
+    """Whether an agent's live session ended at the close."""
+    return agent_name in self._ended_agents
 
   def closed(self, queue: LiveRequestQueue) -> bool:
     """Whether the client has closed `queue` in this invocation.

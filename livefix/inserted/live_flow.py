@@ -9,6 +9,7 @@ before the module's first class or function that the edits touch; each
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -52,6 +53,15 @@ def _client_close_taken(invocation_context: InvocationContext) -> bool:
   return invocation_context._live_close_state.close_taken
 
 
+def _end_live_session(invocation_context: InvocationContext) -> None:
+  """Logs, once for each agent of the invocation, that it ends at the close."""
+  state = invocation_context._live_close_state
+  agent = invocation_context.agent.name
+  if not state.has_ended(agent):
+    state.end(agent)
+    logger.info('Live request queue closed, ending the live session: %s', agent)
+
+
 def at_reconnect_loop(invocation_context: InvocationContext) -> None:
   """Just before the reconnect loop (`while True:`) of the live run."""
   # Closes already made count for this invocation once a connection sends
@@ -61,13 +71,13 @@ def at_reconnect_loop(invocation_context: InvocationContext) -> None:
   )
 
 
-def at_connection_attempt(invocation_context: InvocationContext) -> None:
+async def at_connection_attempt(invocation_context: InvocationContext) -> None:
   """First in each attempt of the reconnect loop, ahead of `connect()`."""
   if _closed_by_client(invocation_context):
-    logger.info(
-        'Live request queue closed, ending the live session: %s',
-        invocation_context.agent.name,
-    )
+    _end_live_session(invocation_context)
+    # A custom agent may run its sub-agents in a loop that comes straight
+    # back here: let the other tasks run each time.
+    await asyncio.sleep(0)
     return
 
 
@@ -77,10 +87,7 @@ def at_reconnecting_handler(
   """First in a reconnect-loop handler that can reconnect (`continue`)."""
   if _closed_by_client(invocation_context):
     if _is_normal_closure(e):
-      logger.info(
-          'Live request queue closed, ending the live session: %s',
-          invocation_context.agent.name,
-      )
+      _end_live_session(invocation_context)
       return
     raise
 
@@ -90,10 +97,7 @@ def at_other_handler(
 ) -> None:
   """First in a reconnect-loop handler that never reconnects."""
   if _is_normal_closure(e) and _closed_by_client(invocation_context):
-    logger.info(
-        'Live request queue closed, ending the live session: %s',
-        invocation_context.agent.name,
-    )
+    _end_live_session(invocation_context)
     return
 
 

@@ -19,6 +19,8 @@ import pytest
 from loopback.endpoint import Backend
 from tests.upstream_behaviour import closure_error
 from tests.upstream_behaviour import ends_quietly_without_handle
+from tests.upstream_behaviour import needs_fix_for_one_agent
+from tests.upstream_behaviour import needs_fix_if
 from tests.upstream_behaviour import RESUMES_ON_GEMINI_API
 
 # The endpoint cancels a connection idle this long, as the real service does
@@ -30,15 +32,15 @@ END_TIMEOUT = 2.0
 WATCH = 2 * IDLE_CANCEL_AFTER + 0.2
 MODEL = 'gemini-live-2.5-flash'
 # A: with a resumption handle; B: without. From 2.7.0 stock ends B cleanly
-# at a normal closure, so there only A shows the defect.
+# at a normal closure, and from 2.9.0 A too: for a single agent.
 SCENARIOS = [
-    pytest.param(True, id='A', marks=pytest.mark.needs_fix),
+    pytest.param(True, id='A', marks=needs_fix_for_one_agent),
     pytest.param(
         False,
         id='B',
-        marks=[]
-        if ends_quietly_without_handle(closure_error(1000))
-        else pytest.mark.needs_fix,
+        marks=needs_fix_if(
+            not ends_quietly_without_handle(closure_error(1000))
+        ),
     ),
 ]
 

@@ -8,6 +8,7 @@ another normal closure code, judged from the endpoint's records.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import AsyncGenerator
 
 from google.adk.agents.base_agent import BaseAgent
@@ -18,13 +19,17 @@ from google.adk.events.event import Event
 from google.adk.models.google_llm import Gemini
 import pytest
 
+from tests.upstream_behaviour import needs_fix_before
 from tests.upstream_behaviour import needs_working_run_live
 
 from .live_app import assert_closed_for_good
 from .live_app import close_after_first_turn
+from .live_app import END_TIMEOUT
+from .live_app import error_records
 from .live_app import LiveApp
 from .live_app import MODEL
 from .live_app import SCENARIOS
+from .live_app import wait_for_text
 
 pytestmark = [pytest.mark.asyncio, needs_working_run_live]
 
@@ -157,3 +162,87 @@ async def test_other_normal_closure_codes_end_the_session(
   app.start(close_after_first_turn)
 
   await assert_closed_for_good(app, endpoint, caplog)
+
+
+class _AgentsInALoop(BaseAgent):
+  """A custom agent that runs its sub-agents live in a loop, as apps write
+  for want of a live `LoopAgent`; with `checks_closed` it ends the loop once
+  the queue is closed, as the README asks of composite agents."""
+
+  checks_closed: bool = False
+
+  async def _run_async_impl(
+      self, ctx: InvocationContext
+  ) -> AsyncGenerator[Event, None]:
+    raise NotImplementedError('live only')
+    yield  # pylint: disable=unreachable
+
+  async def _run_live_impl(
+      self, ctx: InvocationContext
+  ) -> AsyncGenerator[Event, None]:
+    while True:
+      for agent in self.sub_agents:
+        async for event in agent.run_live(ctx):
+          yield event
+        if self.checks_closed and ctx.live_request_queue.closed:
+          return
+
+
+# How long another session of the same process may wait for its answer.
+_ANSWER_WITHIN = 0.1
+
+
+async def _answer_time(app: LiveApp, text: str) -> float:
+  """Seconds from `app.say(text)` until its echo arrives."""
+  started = time.monotonic()
+  app.say(text)
+  await wait_for_text(app, f'echo: {text}')
+  return time.monotonic() - started
+
+
+def _loop(checks_closed: bool) -> _AgentsInALoop:
+  return _AgentsInALoop(
+      name='loop',
+      checks_closed=checks_closed,
+      sub_agents=[_llm_agent('first_agent'), _llm_agent('second_agent')],
+  )
+
+
+@pytest.mark.parametrize(
+    'checks_closed',
+    [
+        # Before 2.9 stock has no `closed` to check.
+        pytest.param(True, id='checks', marks=needs_fix_before('2.9.0')),
+        pytest.param(False, id='does-not-check', marks=pytest.mark.needs_fix),
+    ],
+)
+async def test_close_in_a_loop_of_agents_starves_no_other_session(
+    checks_closed, start_endpoint, caplog
+):
+  endpoint = await start_endpoint(idle_cancel_after=_IDLE_CANCEL_AFTER)
+  other = LiveApp(_llm_agent('other_agent'), with_handle=False).start()
+  assert await _answer_time(other, 'warm up') < END_TIMEOUT
+  app = LiveApp(_loop(checks_closed), with_handle=False)
+  app.say('hello')
+
+  app.start(close_after_first_turn)
+  await wait_for_text(app, 'echo: hello')
+  await asyncio.sleep(0.05)  # The loop is at work after the close.
+
+  assert await _answer_time(other, 'ping') < _ANSWER_WITHIN
+  assert endpoint.opened_after(app.closed_at) == []
+  assert app.error is None
+  assert error_records(caplog) == []
+  ended = [
+      r.getMessage()
+      for r in caplog.records
+      if r.getMessage().startswith('Live request queue closed')
+  ]
+  # Once for each agent that ended, however often the loop came round.
+  assert len(ended) == len(set(ended)) <= 2
+  if checks_closed:
+    assert await app.wait_end()
+  else:
+    assert not await app.wait_end(timeout=0.1)
+  other.close()
+  assert await other.wait_end()

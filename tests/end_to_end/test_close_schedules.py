@@ -35,6 +35,8 @@ from loopback.endpoint import CANCELLED
 from loopback.endpoint import Fault
 from loopback.endpoint import LiveEndpoint
 from tests.upstream_behaviour import closure_error
+from tests.upstream_behaviour import FIXED_FOR_ONE_AGENT
+from tests.upstream_behaviour import needs_fix_if
 from tests.upstream_behaviour import needs_working_run_live
 from tests.upstream_behaviour import resumes_after
 
@@ -273,7 +275,10 @@ def _schedules_test(tree: str):
   """The test of `tree`'s schedules, with its share of the profile's."""
   share = max(1, settings.default.max_examples // len(_TREES))
 
-  @pytest.mark.needs_fix
+  # From 2.9 upstream ends a lone agent at the close, not the agent tree;
+  # a transfer's hand-over is too short a window for the schedules to find
+  # reliably (test_close_agent_tree.py hits it on purpose).
+  @needs_fix_if(tree == 'sequence' or not FIXED_FOR_ONE_AGENT)
   @settings(max_examples=share)
   @given(schedule=_schedules(tree))
   def test(backend, schedule):

@@ -12,6 +12,7 @@ from google.adk.agents.llm_agent import LlmAgent
 from google.adk.models.google_llm import Gemini
 import pytest
 
+from tests.upstream_behaviour import needs_fix_for_one_agent
 from tests.upstream_behaviour import needs_working_run_live
 
 from .live_app import error_records
@@ -45,7 +46,7 @@ async def _until(condition, timeout: float, what: str) -> None:
     await asyncio.sleep(0.05)
 
 
-@pytest.mark.needs_fix
+@needs_fix_for_one_agent
 async def test_closing_many_sessions_at_once(
     start_endpoint, caplog, record_property
 ):

@@ -36,7 +36,7 @@ from websockets.frames import Close
 
 from tests.upstream_behaviour import ends_quietly_without_handle
 from tests.upstream_behaviour import GO_AWAY_RECONNECTS
-from tests.upstream_behaviour import needs_fix_before
+from tests.upstream_behaviour import needs_fix_for_one_agent
 from tests.upstream_behaviour import needs_working_run_live
 from tests.upstream_behaviour import resumes_after
 
@@ -332,7 +332,7 @@ async def _assert_raises_without_reconnect(error: Exception) -> None:
   assert llm.connects == [None]
 
 
-@needs_fix_before('2.9.0')  # Fixed upstream for one agent.
+@needs_fix_for_one_agent
 @pytest.mark.asyncio
 @pytest.mark.parametrize('abnormal', _abnormal_closures(stock_resumes=True))
 async def test_close_then_abnormal_closure_raises_without_reconnect(abnormal):
@@ -418,7 +418,7 @@ async def test_go_away_after_close_does_not_reconnect():
   assert llm.connects == [None]
 
 
-@needs_fix_before('2.9.0')  # Fixed upstream for one agent.
+@needs_fix_for_one_agent
 @pytest.mark.skipif(
     not resumes_after(_api_error(1006)), reason='this release never reconnects'
 )
@@ -612,7 +612,7 @@ class _EndsStreamsAfterClose(_FakeConnection):
     await self.closed.wait()
 
 
-@needs_fix_before('2.9.0')  # Fixed upstream for one agent.
+@needs_fix_for_one_agent
 @pytest.mark.asyncio
 async def test_receive_streams_ending_after_close_end_the_run():
   connection = _EndsStreamsAfterClose([_model_turn('hello')])
@@ -623,3 +623,30 @@ async def test_receive_streams_ending_after_close_end_the_run():
 
   assert llm.connects == [None]
   assert connection.streams <= 2
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize('with_handle', _WITH_HANDLE)
+async def test_tool_error_after_close_keeps_stocks_error_record(
+    with_handle, caplog
+):
+  run = None
+
+  def look_up_order() -> dict:
+    """Fails after the application closed the queue."""
+    run.queue.close()
+    raise RuntimeError('backend down')
+
+  connection = _FakeConnection(
+      _after_handle_update(with_handle, _function_call('look_up_order'))
+  )
+  llm = _ScriptedLlm(script=[connection])
+  agent = LlmAgent(name=_AGENT_NAME, model=llm, tools=[look_up_order])
+  run = _LiveRun(llm, with_handle=with_handle, agent=agent)
+
+  with pytest.raises(RuntimeError, match='backend down'):
+    await run.until_end(close_when=None)
+
+  assert llm.connects == [None]
+  # Stock's path: the error reaches the caller with stock's ERROR record.
+  assert any('backend down' in message for message in _errors_logged(caplog))
