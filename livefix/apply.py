@@ -15,14 +15,19 @@ import pathlib
 import subprocess
 
 from . import edits
+from . import families
 from . import releases
 from . import source
+from .edits import context_shares_close_state
 
 _TESTS = pathlib.Path(__file__).resolve().parent.parent / 'tests'
 # What stock does on each release, as our tests import it, and as the copied
 # tests import it from beside them.
 _RELEASE_TABLE = 'tests.upstream_behaviour'
 _RELEASE_TABLE_THERE = 'live_close_releases'
+# The marks only this repository's stock runs read (tests/marks.py).
+_MARKS = 'tests.marks'
+_NEEDS_FIX = 'pytest.mark.needs_fix'
 # Where each of our files goes in the tree, by its path under tests/.
 _TEST_FILES = {
     'unittests/agents/test_live_request_queue_close.py': (
@@ -91,14 +96,41 @@ def _refuse_dirty(tree: pathlib.Path) -> None:
 
 
 def adapt_test(text: str) -> str:
-  """A test of ours, as it runs in an upstream tree."""
+  """A test of ours, as it runs in an upstream tree: without the marks that
+  only this repository's stock runs read, its release table imported from
+  beside it."""
+  tree = ast.parse(text)
+  marks = {
+      alias.asname or alias.name
+      for node in tree.body
+      if isinstance(node, ast.ImportFrom) and node.module == _MARKS
+      for alias in node.names
+  }
+
+  def is_mark(node: ast.expr) -> bool:
+    names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    return bool(names & marks) or ast.unparse(node) == _NEEDS_FIX
+
   dropped, imports = set(), set()
-  for node in ast.walk(ast.parse(text)):
+
+  def drop(node: ast.AST) -> None:
+    dropped.update(range(node.lineno, node.end_lineno + 1))
+
+  for node in ast.walk(tree):
     for decorator in getattr(node, 'decorator_list', []):
-      if ast.unparse(decorator) == 'pytest.mark.needs_fix':
-        dropped.add(decorator.lineno)
+      if is_mark(decorator):
+        drop(decorator)
+    if isinstance(node, ast.ImportFrom) and node.module == _MARKS:
+      drop(node)
     if isinstance(node, ast.ImportFrom) and node.module == _RELEASE_TABLE:
       imports.add(node.lineno)
+  for node in tree.body:
+    if (
+        isinstance(node, ast.Assign)
+        and [ast.unparse(t) for t in node.targets] == ['pytestmark']
+        and is_mark(node.value)
+    ):
+      drop(node)
   adapted = []
   for number, line in enumerate(text.splitlines(keepends=True), start=1):
     if number in imports:
@@ -122,6 +154,12 @@ def apply(
   if not allow_dirty:
     _refuse_dirty(tree)
   package = tree / 'src'
+  context = (package / families.family(release).context).read_text()
+  if context_shares_close_state.STATE_CLASS in context:
+    raise ApplyError(
+        f'this google-adk {release} tree already has the fix: there is'
+        ' nothing to apply.'
+    )
   pristine = {}
 
   def read(path: str) -> str:

@@ -22,6 +22,7 @@ from . import fork
 from . import snippets
 from . import source
 from .edits import _flow
+from .edits import flow_ends_on_client_close
 from .edits import flow_ignores_go_away_after_close
 
 # Downloads run side by side: each is a pip process waiting on the network.
@@ -60,7 +61,7 @@ def _ends_when(statement: ast.stmt, helper: str = _CLOSED) -> bool:
   return (
       isinstance(statement, ast.If)
       and _calls(statement.test, helper)
-      and isinstance(statement.body[-1], (ast.Return, ast.Raise, ast.If))
+      and isinstance(statement.body[-1], (ast.Return, ast.Raise))
   )
 
 
@@ -87,12 +88,14 @@ def _flow_problems(text: str, family: families.Family) -> Iterator[str]:
   # Every connection, a reconnect's too, comes after the attempt's guard.
   if not _ends_when(loop.body[0].body[0]):
     yield f'{family.run_live} connects without asking whether the client closed'
-  for handler in loop.body[0].handlers:
-    caught = ast.unparse(handler.type)
-    if ('ConnectionClosed' in caught or 'APIError' in caught) and not (
-        _ends_when(handler.body[0])
-    ):
+  try_ = loop.body[0]
+  for handler in flow_ends_on_client_close.first_to_catch_closures(
+      try_, family
+  ):
+    if not _ends_when(handler.body[0]):
+      caught = ast.unparse(handler.type)
       yield f'line {handler.lineno}: `except {caught}` is not guarded'
+  for handler in try_.handlers:
     for node in ast.walk(handler):
       if (
           isinstance(node, ast.Assign)

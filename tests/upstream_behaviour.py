@@ -64,21 +64,9 @@ _API_ERROR_CODES = (
 SEND_READS_CLOSE = RELEASE >= Version('2.9.0')
 
 
-def needs_fix_if(stock_broken: bool) -> pytest.MarkDecorator:
-  """`needs_fix` where stock has the defect the test shows; elsewhere the
-  test must pass on stock too."""
-  return pytest.mark.needs_fix if stock_broken else pytest.mark.stock_passes
-
-
-def needs_fix_before(release: str) -> pytest.MarkDecorator:
-  """`needs_fix` where stock is older than `release`, which fixed it."""
-  return needs_fix_if(RELEASE < Version(release))
-
-
 # From 2.9 upstream ends a single agent's run at the client's close; the
 # agent tree (transfers, sequences) and the other normal closures it leaves.
 FIXED_FOR_ONE_AGENT = RELEASE >= Version('2.9.0')
-needs_fix_for_one_agent = needs_fix_if(not FIXED_FOR_ONE_AGENT)
 
 
 def closure_error(code: int) -> Exception:

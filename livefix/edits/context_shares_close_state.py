@@ -24,6 +24,8 @@ from ..source import Splice
 TARGET = 'context'
 _MODULE = 'invocation_context'
 _CLASS = 'InvocationContext'
+# The class the edit adds, as livefix/inserted/invocation_context.py names it.
+STATE_CLASS = '_LiveCloseState'
 
 
 def _is_private_attr(node: ast.stmt) -> bool:
@@ -38,8 +40,8 @@ def edit(text: str, family: Family) -> str:
   del family  # The context reads the same in every family.
   source = Source(text)
   context = find_class(source.tree, _CLASS)
-  if '_LiveCloseState' in text:
-    raise EditError('_LiveCloseState is already defined')
+  if STATE_CLASS in text:
+    raise EditError(f'{STATE_CLASS} is already defined')
   private = [i for i, node in enumerate(context.body) if _is_private_attr(node)]
   if not private:
     raise EditError('InvocationContext has no PrivateAttr attribute')
@@ -53,7 +55,7 @@ def edit(text: str, family: Family) -> str:
       [context.lineno] + [d.lineno for d in context.decorator_list]
   )
   before_class = source.start_of_line(first_line)
-  state = snippets.definition(_MODULE, '_LiveCloseState')
+  state = snippets.definition(_MODULE, STATE_CLASS)
   return source.apply(
       [
           Splice(before_class, before_class, state + '\n\n'),

@@ -65,20 +65,34 @@ def _client_closed_assignments(handler: ast.ExceptHandler) -> list[ast.Assign]:
   ]
 
 
+def first_to_catch_closures(
+    try_: ast.Try, family: Family
+) -> list[ast.ExceptHandler]:
+  """The handlers that are the first to catch some closure error."""
+  handlers = []
+  caught_before = set()
+  for handler in try_.handlers:
+    if _caught(handler) - caught_before:
+      handlers.append(handler)
+    caught_before |= _caught(handler)
+  if caught_before != _CATCHES['Exception']:
+    raise EditError(
+        f'{family.run_live} does not catch '
+        + ', '.join(sorted(_CATCHES['Exception'] - caught_before))
+    )
+  return handlers
+
+
 def edit(text: str, family: Family) -> str:
   source = Source(text)
-  loop = find_reconnect_loop(source.tree, family)
+  try_ = find_reconnect_loop(source.tree, family).body[0]
   splices = []
-  caught_before = set()
-  for handler in loop.body[0].handlers:
+  for handler in try_.handlers:
     for assignment in _client_closed_assignments(handler):
       start, end = source.span(assignment)
       value = snippets.returned(MODULE, 'at_client_closed')
       splices.append(Splice(start, end, f'{_CLIENT_CLOSED} = {value}'))
-    first_to_catch = _caught(handler) - caught_before
-    caught_before |= first_to_catch
-    if not first_to_catch:
-      continue
+  for handler in first_to_catch_closures(try_, family):
     if handler.name != ERROR:
       raise EditError(
           f'`except {ast.unparse(handler.type)}:` in {family.run_live} does'
@@ -93,9 +107,4 @@ def edit(text: str, family: Family) -> str:
     # After the `except ...:` line, ahead of the comments that open the body.
     at = source.end_of_line(handler.type.end_lineno)
     splices.append(Splice(at, at, block(guard, handler.body[0].col_offset)))
-  if caught_before != _CATCHES['Exception']:
-    raise EditError(
-        f'{family.run_live} does not catch '
-        + ', '.join(sorted(_CATCHES['Exception'] - caught_before))
-    )
   return source.apply(splices)

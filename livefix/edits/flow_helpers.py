@@ -56,7 +56,13 @@ def edit(text: str, family: Family) -> str:
   ):
     raise EditError('InvocationContext is not imported')
   names = snippets.helper_names(MODULE)
-  defined = {getattr(node, 'name', None) for node in source.tree.body}
+  defined = {getattr(node, 'name', None) for node in source.tree.body} | {
+      target.id
+      for node in source.tree.body
+      if isinstance(node, ast.Assign)
+      for target in node.targets
+      if isinstance(target, ast.Name)
+  }
   already = defined & set(names)
   if already:
     raise EditError(f'{", ".join(sorted(already))} already defined')

@@ -70,4 +70,4 @@ class InvocationContext:
   _live_close_state: _LiveCloseState = PrivateAttr(
       default_factory=_LiveCloseState
   )
-  """The client's close of the live request queue, as this invocation sees it."""
+  """The client's close of the live request queue, as the invocation sees it."""

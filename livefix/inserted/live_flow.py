@@ -75,8 +75,8 @@ async def at_connection_attempt(invocation_context: InvocationContext) -> None:
   """First in each attempt of the reconnect loop, ahead of `connect()`."""
   if _closed_by_client(invocation_context):
     _end_live_session(invocation_context)
-    # A custom agent may run its sub-agents in a loop that comes straight
-    # back here: let the other tasks run each time.
+    # A custom agent may run its sub-agents in a loop that comes
+    # straight back here: let the other tasks run each time.
     await asyncio.sleep(0)
     return
 

@@ -10,14 +10,30 @@ from livefix import apply
 from livefix import edits
 from livefix import releases
 
+_CONTEXT = 'src/google/adk/agents/invocation_context.py'
+# The queue, the invocation context and the live flow, by family.
 _EDITED = {
-    'src/google/adk/agents/live_request_queue.py',
-    'src/google/adk/flows/llm_flows/base_llm_flow.py',
+    '1.20.0': {
+        'src/google/adk/agents/live_request_queue.py',
+        _CONTEXT,
+        'src/google/adk/flows/llm_flows/base_llm_flow.py',
+    },
+    '1.39.1': {
+        'src/google/adk/agents/live_request_queue.py',
+        _CONTEXT,
+        'src/google/adk/flows/llm_flows/base_llm_flow.py',
+    },
+    '2.13.0': {
+        'src/google/adk/live/live_request_queue.py',
+        _CONTEXT,
+        'src/google/adk/live/_live_llm_flow.py',
+    },
 }
 _ADDED = {
     'tests/unittests/__init__.py',
     'tests/unittests/agents/__init__.py',
     'tests/unittests/agents/test_live_request_queue_close.py',
+    'tests/unittests/agents/test_invocation_context_live_close.py',
     'tests/unittests/flows/__init__.py',
     'tests/unittests/flows/llm_flows/__init__.py',
     'tests/unittests/flows/llm_flows/test_base_llm_flow_live_close.py',
@@ -49,8 +65,8 @@ def _committed(tree: pathlib.Path) -> pathlib.Path:
   return tree
 
 
-@pytest.mark.parametrize('release', ['1.39.1', '1.20.0'])
-def test_changes_only_the_two_files_and_adds_the_tests(release, sdist_tree):
+@pytest.mark.parametrize('release', _EDITED)
+def test_changes_only_the_edited_files_and_adds_the_tests(release, sdist_tree):
   tree = sdist_tree(release)
   before = _files(tree)
 
@@ -58,9 +74,9 @@ def test_changes_only_the_two_files_and_adds_the_tests(release, sdist_tree):
 
   after = _files(tree)
   changed = {path for path in before if before[path] != after[path]}
-  assert changed == _EDITED
+  assert changed == _EDITED[release]
   assert set(after) - set(before) == _ADDED
-  assert {change.path for change in changes} == _EDITED | _ADDED
+  assert {change.path for change in changes} == _EDITED[release] | _ADDED
   expected = edits.apply(lambda path: before[f'src/{path}'].decode(), release)
   for path, text in expected.items():
     assert after[f'src/{path}'].decode() == text
@@ -84,12 +100,15 @@ def test_copied_tests_carry_no_marks_of_this_repository(sdist_tree):
   compile((flow_test / 'live_close_releases.py').read_text(), 'table', 'exec')
 
 
-def test_refuses_a_tree_that_has_the_fix(sdist_tree):
+def test_refuses_a_tree_that_has_the_fix_and_leaves_it_be(sdist_tree):
   tree = sdist_tree('1.39.1')
   apply.apply(tree)
+  fixed = _files(tree)
 
-  with pytest.raises(apply.ApplyError, match='already has'):
+  with pytest.raises(apply.ApplyError, match='already has the fix'):
     apply.apply(tree)
+
+  assert _files(tree) == fixed
 
 
 def test_refuses_a_dirty_checkout_unless_told(sdist_tree):
@@ -106,7 +125,7 @@ def test_clean_checkout_is_accepted(sdist_tree):
 
   changes = apply.apply(tree)
 
-  assert {change.path for change in changes} >= _EDITED
+  assert {change.path for change in changes} >= _EDITED['1.39.1']
 
 
 def test_refuses_a_tree_it_cannot_recognise(tmp_path):
@@ -114,12 +133,15 @@ def test_refuses_a_tree_it_cannot_recognise(tmp_path):
     apply.apply(tmp_path)
 
 
-def test_refuses_a_release_upstream_fixed(sdist_tree):
+def test_refuses_a_release_it_does_not_support(sdist_tree):
   tree = sdist_tree('1.39.1')
-  (tree / 'src/google/adk/version.py').write_text('__version__ = "2.9.0"\n')
+  (tree / 'src/google/adk/version.py').write_text('__version__ = "1.9.0"\n')
+  before = _files(tree)
 
-  with pytest.raises(releases.UnsupportedRelease, match='fixed it in 2.9.0'):
+  with pytest.raises(releases.UnsupportedRelease, match='1.9.0 is too old'):
     apply.apply(tree)
+
+  assert _files(tree) == before
 
 
 def test_command_prints_a_stat_or_the_reason(sdist_tree, capsys):
@@ -131,4 +153,4 @@ def test_command_prints_a_stat_or_the_reason(sdist_tree, capsys):
 
   assert ' src/google/adk/agents/live_request_queue.py ' in stat
   assert '| +' in stat
-  assert 'already has' in capsys.readouterr().err
+  assert 'already has the fix' in capsys.readouterr().err

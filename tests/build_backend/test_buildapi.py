@@ -16,6 +16,18 @@ from livefix import folders
 from livefix import releases
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+_TOO_OLD = (
+    'error: google-adk 1.9.0 is too old for this fork: the oldest supported'
+    ' release is 1.10.0, the first with the live reconnect loop.\n'
+)
+
+
+@pytest.fixture(scope='session')
+def default_wheel(upstream_wheel):
+  """The official wheel of the release the root builds. Session-scoped, so
+  it is fetched before a test's own fixtures point pip or the cache
+  elsewhere."""
+  return upstream_wheel(releases.DEFAULT)
 
 
 def _version(wheel: pathlib.Path) -> str:
@@ -82,15 +94,18 @@ def test_build_wheel_for_chosen_release(tmp_path):
   assert _version(tmp_path / name) == version
 
 
-def test_wheel_keeps_upstream_dependencies(tmp_path, official):
+def test_wheel_keeps_upstream_dependencies(tmp_path, default_wheel):
   name = buildapi.build_wheel(str(tmp_path))
-  dist_info = f'google_adk-{releases.fork_version("1.39.1")}.dist-info'
+  version = releases.fork_version(releases.DEFAULT)
+  dist_info = f'google_adk-{version}.dist-info'
 
   with zipfile.ZipFile(tmp_path / name) as built:
     metadata = built.read(f'{dist_info}/METADATA')
     names = built.namelist()
-  with zipfile.ZipFile(official) as upstream:
-    upstream_metadata = upstream.read('google_adk-1.39.1.dist-info/METADATA')
+  with zipfile.ZipFile(default_wheel) as upstream:
+    upstream_metadata = upstream.read(
+        f'google_adk-{releases.DEFAULT}.dist-info/METADATA'
+    )
   requires = [
       line
       for line in metadata.decode().splitlines()
@@ -107,12 +122,12 @@ def test_wheel_keeps_upstream_dependencies(tmp_path, official):
 
 
 def test_asks_for_pip_only_when_no_verified_wheel_is_kept(
-    official, empty_cache
+    default_wheel, empty_cache
 ):
   assert buildapi.get_requires_for_build_wheel() == ['pip']
 
   empty_cache.mkdir()
-  shutil.copy(official, empty_cache)
+  shutil.copy(default_wheel, empty_cache)
 
   assert buildapi.get_requires_for_build_wheel() == []
   assert buildapi.get_requires_for_build_sdist() == []
@@ -120,13 +135,10 @@ def test_asks_for_pip_only_when_no_verified_wheel_is_kept(
 
 def test_refuses_in_the_first_hook_with_the_message_alone(capsys):
   with pytest.raises(SystemExit) as exited:
-    buildapi.get_requires_for_build_wheel({'upstream': '2.9.0'})
+    buildapi.get_requires_for_build_wheel({'upstream': '1.9.0'})
 
   assert exited.value.code == 1
-  assert capsys.readouterr().err == (
-      'error: google-adk 2.9.0 already has this fix: upstream fixed it in'
-      ' 2.9.0. Install google-adk==2.9.0 directly instead of this fork.\n'
-  )
+  assert capsys.readouterr().err == _TOO_OLD
 
 
 def _pip_wheel(
@@ -153,10 +165,10 @@ def _pip_wheel(
 
 
 def test_pip_builds_a_kept_release_offline_with_nothing_installed(
-    official, empty_cache, offline_index, tmp_path
+    default_wheel, empty_cache, offline_index, tmp_path
 ):
   empty_cache.mkdir()
-  shutil.copy(official, empty_cache)
+  shutil.copy(default_wheel, empty_cache)
 
   # The isolated environment gets nothing, and pip has no index to fetch
   # anything from: the build must need nothing.
@@ -190,14 +202,14 @@ def test_pip_builds_the_release_a_folder_names(
 @pytest.mark.parametrize(
     'tree, options, message',
     [
-        (ROOT, ['-C', 'upstream=2.9.0'], 'already has this fix'),
+        (ROOT, ['-C', 'upstream=1.9.0'], '1.9.0 is too old for this fork'),
         (
             ROOT / 'releases' / '1.36.1',
             ['-C', 'upstream=1.39.1'],
             'contradicts the source tree',
         ),
     ],
-    ids=['fixed-release', 'contradicted-folder'],
+    ids=['too-old-release', 'contradicted-folder'],
 )
 def test_pip_shows_a_refusal_without_a_traceback(
     tree, options, message, tmp_path
@@ -242,7 +254,7 @@ def test_sdist_of_a_folder_keeps_its_release(tmp_path, monkeypatch):
   assert 'this folder builds google-adk 1.36.1 only' in refused.stderr
 
 
-def test_diff_command_changes_only_the_two_files():
+def test_diff_command_changes_only_the_three_files():
   result = subprocess.run(
       [sys.executable, '-m', 'livefix', 'diff'],
       cwd=ROOT,
@@ -252,9 +264,11 @@ def test_diff_command_changes_only_the_two_files():
   )
 
   headers = [l for l in result.stdout.splitlines() if l.startswith('+++ ')]
+  # The default's family: the queue and the live flow under google/adk/live.
   assert headers == [
-      '+++ b/src/google/adk/agents/live_request_queue.py',
-      '+++ b/src/google/adk/flows/llm_flows/base_llm_flow.py',
+      '+++ b/src/google/adk/live/live_request_queue.py',
+      '+++ b/src/google/adk/agents/invocation_context.py',
+      '+++ b/src/google/adk/live/_live_llm_flow.py',
   ]
   assert '+    self._closes_made = 0' in result.stdout
 
@@ -264,7 +278,7 @@ def test_command_line_explains_refusal_with_nothing_installed():
   python = [sys.executable, '-S']
   lacks_packaging = subprocess.run([*python, '-c', 'import packaging'])
   result = subprocess.run(
-      [*python, '-m', 'livefix', 'build', '--upstream', '2.13.0'],
+      [*python, '-m', 'livefix', 'build', '--upstream', '1.9.0'],
       cwd=ROOT,
       capture_output=True,
       text=True,
@@ -272,7 +286,4 @@ def test_command_line_explains_refusal_with_nothing_installed():
 
   assert lacks_packaging.returncode != 0
   assert result.returncode == 1
-  assert result.stderr == (
-      'error: google-adk 2.13.0 already has this fix: upstream fixed it in'
-      ' 2.9.0. Install google-adk==2.13.0 directly instead of this fork.\n'
-  )
+  assert result.stderr == _TOO_OLD

@@ -67,11 +67,11 @@ def test_pip_picks_the_fork_for_a_pin_of_the_release(built, tmp_path):
 def test_command_refuses_before_writing_anything(tmp_path):
   result = subprocess.run(
       [sys.executable, '-m', 'livefix', 'index', str(tmp_path / 'out')]
-      + ['--upstream', '1.36.1', '2.9.0'],
+      + ['--upstream', '1.36.1', '1.9.0'],
       capture_output=True,
       text=True,
   )
 
   assert result.returncode == 1
-  assert result.stderr.startswith('error: google-adk 2.9.0 already has')
+  assert result.stderr.startswith('error: google-adk 1.9.0 is too old')
   assert not (tmp_path / 'out').exists()

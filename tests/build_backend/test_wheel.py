@@ -1,4 +1,5 @@
-"""Tests for the fork's wheel: upstream's wheel, two files and a version apart."""
+"""Tests for the fork's wheel: upstream's wheel, the edited files and a version
+apart."""
 
 import base64
 import csv
@@ -9,12 +10,15 @@ import zipfile
 import pytest
 
 from livefix import fork
+from livefix import releases
 from livefix import wheel
 
 _EDITED = {
     'google/adk/agents/live_request_queue.py',
+    'google/adk/agents/invocation_context.py',
     'google/adk/flows/llm_flows/base_llm_flow.py',
 }
+_VERSION = releases.fork_version('1.39.1')
 
 
 @pytest.fixture(scope='module')
@@ -30,14 +34,15 @@ def wheels(upstream_wheel, tmp_path_factory):
 def test_is_named_for_the_fork_version(wheels):
   built, _, _ = wheels
 
-  assert built.name == 'google_adk-1.39.1+livefix.3-py3-none-any.whl'
+  assert _VERSION.startswith('1.39.1+livefix.')
+  assert built.name == f'google_adk-{_VERSION}-py3-none-any.whl'
 
 
 def test_changes_only_the_edited_files_and_version(wheels):
   _, before, after = wheels
   renamed = {
       name.replace(
-          'google_adk-1.39.1.dist-info', 'google_adk-1.39.1+livefix.3.dist-info'
+          'google_adk-1.39.1.dist-info', f'google_adk-{_VERSION}.dist-info'
       ): name
       for name in before.namelist()
   }
@@ -49,25 +54,23 @@ def test_changes_only_the_edited_files_and_version(wheels):
       if after.read(name) != before.read(old)
   }
   assert changed == _EDITED | {
-      'google_adk-1.39.1+livefix.3.dist-info/METADATA',
-      'google_adk-1.39.1+livefix.3.dist-info/RECORD',
+      f'google_adk-{_VERSION}.dist-info/METADATA',
+      f'google_adk-{_VERSION}.dist-info/RECORD',
   }
 
 
 def test_metadata_differs_only_in_version(wheels):
   _, before, after = wheels
   old = before.read('google_adk-1.39.1.dist-info/METADATA').decode()
-  new = after.read('google_adk-1.39.1+livefix.3.dist-info/METADATA').decode()
+  new = after.read(f'google_adk-{_VERSION}.dist-info/METADATA').decode()
 
-  assert new == old.replace(
-      '\nVersion: 1.39.1\n', '\nVersion: 1.39.1+livefix.3\n'
-  )
+  assert new == old.replace('\nVersion: 1.39.1\n', f'\nVersion: {_VERSION}\n')
   assert new != old
 
 
 def test_record_lists_every_file_with_its_hash(wheels):
   _, _, after = wheels
-  record = 'google_adk-1.39.1+livefix.3.dist-info/RECORD'
+  record = f'google_adk-{_VERSION}.dist-info/RECORD'
   rows = list(csv.reader(io.StringIO(after.read(record).decode())))
 
   assert sorted(row[0] for row in rows) == sorted(after.namelist())
@@ -93,7 +96,7 @@ def test_leaves_no_wheel_behind_when_a_file_is_missing(
     wheel.write(
         upstream_wheel('1.39.1'),
         {'google/adk/missing.py': ''},
-        '1.39.1+livefix.3',
+        _VERSION,
         tmp_path,
     )
 

@@ -17,17 +17,21 @@ from google.genai import types
 import pytest
 
 from loopback.endpoint import Backend
+from tests.marks import needs_fix_for_one_agent
+from tests.marks import needs_fix_if
 from tests.upstream_behaviour import closure_error
 from tests.upstream_behaviour import ends_quietly_without_handle
-from tests.upstream_behaviour import needs_fix_for_one_agent
-from tests.upstream_behaviour import needs_fix_if
 from tests.upstream_behaviour import RESUMES_ON_GEMINI_API
 
 # The endpoint cancels a connection idle this long, as the real service does
 # after minutes; a zombie connection then shows up within a second.
 IDLE_CANCEL_AFTER = 0.5
-# How long a run may take to end after close(); the fork takes milliseconds.
+# How long a run may take to end after close(); the fork takes milliseconds,
+# or ADK's one-second pause when the close comes during a hand-over.
 END_TIMEOUT = 2.0
+# How long a test waits for the application to close, when it closes on an
+# event of the run.
+CLOSE_WITHIN = 10.0
 # How long the endpoint is watched after the run ended: two idle cancels.
 WATCH = 2 * IDLE_CANCEL_AFTER + 0.2
 MODEL = 'gemini-live-2.5-flash'
@@ -103,9 +107,20 @@ class LiveApp:
     finally:
       self.ended_at = time.monotonic()
 
+  async def wait_close(self) -> None:
+    """Waits up to `CLOSE_WITHIN` for the application to close, or the run
+    to end first."""
+    deadline = time.monotonic() + CLOSE_WITHIN
+    while self.closed_at is None and not self._task.done():
+      assert time.monotonic() < deadline, 'the application never closed'
+      await asyncio.sleep(0.005)
+
   async def wait_end(self, timeout: float = END_TIMEOUT) -> bool:
-    """Whether the run ended within `timeout`; if not, it is cancelled."""
-    done, _ = await asyncio.wait([self._task], timeout=timeout)
+    """Whether the run ended within `timeout` of its close (of now, if it
+    has not closed); if not, it is cancelled."""
+    since = self.closed_at if self.closed_at is not None else time.monotonic()
+    remaining = max(0.0, since + timeout - time.monotonic())
+    done, _ = await asyncio.wait([self._task], timeout=remaining)
     if not done:
       self._task.cancel()
       with contextlib.suppress(asyncio.CancelledError):
@@ -139,6 +154,9 @@ async def assert_closed_for_good(
   A close before the run starts still lets the first connection open: the
   close request is what ends it.
   """
+  # Bounds count from the close: a slow start (a first request that imports
+  # much) must not fail a run that ends at once after the close.
+  await app.wait_close()
   assert await app.wait_end(), (
       'run_live() did not end after close(); connections since:'
       f' {len(endpoint.opened_after(app.closed_at))}'

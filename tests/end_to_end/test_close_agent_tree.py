@@ -19,7 +19,7 @@ from google.adk.events.event import Event
 from google.adk.models.google_llm import Gemini
 import pytest
 
-from tests.upstream_behaviour import needs_fix_before
+from tests.marks import needs_fix_before
 from tests.upstream_behaviour import needs_working_run_live
 
 from .live_app import assert_closed_for_good

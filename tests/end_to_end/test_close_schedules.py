@@ -34,9 +34,9 @@ from loopback.endpoint import Backend
 from loopback.endpoint import CANCELLED
 from loopback.endpoint import Fault
 from loopback.endpoint import LiveEndpoint
+from tests.marks import needs_fix_if
 from tests.upstream_behaviour import closure_error
 from tests.upstream_behaviour import FIXED_FOR_ONE_AGENT
-from tests.upstream_behaviour import needs_fix_if
 from tests.upstream_behaviour import needs_working_run_live
 from tests.upstream_behaviour import resumes_after
 

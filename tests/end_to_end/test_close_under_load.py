@@ -12,7 +12,7 @@ from google.adk.agents.llm_agent import LlmAgent
 from google.adk.models.google_llm import Gemini
 import pytest
 
-from tests.upstream_behaviour import needs_fix_for_one_agent
+from tests.marks import needs_fix_for_one_agent
 from tests.upstream_behaviour import needs_working_run_live
 
 from .live_app import error_records

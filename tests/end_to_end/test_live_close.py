@@ -14,10 +14,10 @@ import pytest
 from loopback.endpoint import Backend
 from loopback.endpoint import CANCELLED
 from loopback.endpoint import Fault
+from tests.marks import needs_fix_for_one_agent
+from tests.marks import needs_fix_if
 from tests.upstream_behaviour import closure_error
 from tests.upstream_behaviour import GO_AWAY_RECONNECTS
-from tests.upstream_behaviour import needs_fix_for_one_agent
-from tests.upstream_behaviour import needs_fix_if
 from tests.upstream_behaviour import needs_working_run_live
 from tests.upstream_behaviour import resumes_after
 from tests.upstream_behaviour import SEND_READS_CLOSE

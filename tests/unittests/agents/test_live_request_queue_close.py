@@ -7,21 +7,18 @@ from google.adk.agents.live_request_queue import LiveRequestQueue
 from google.genai import types
 import pytest
 
-from tests.upstream_behaviour import needs_fix_before
+from tests.marks import needs_fix_before
 from tests.upstream_behaviour import SEND_READS_CLOSE
 
-# From 2.9 upstream's queue has a sticky `closed` of its own.
-needs_closed = needs_fix_before('2.9.0')
 
-
-@needs_closed
+@needs_fix_before('2.9.0')  # Upstream's own `closed` from then on.
 def test_new_queue_is_not_closed():
   queue = LiveRequestQueue()
 
   assert queue.closed is False
 
 
-@needs_closed
+@needs_fix_before('2.9.0')
 def test_close_marks_queue_closed_before_anything_is_awaited():
   queue = LiveRequestQueue()
 
@@ -30,7 +27,7 @@ def test_close_marks_queue_closed_before_anything_is_awaited():
   assert queue.closed is True
 
 
-@needs_closed
+@needs_fix_before('2.9.0')
 def test_send_close_request_marks_queue_closed():
   queue = LiveRequestQueue()
 
@@ -39,7 +36,7 @@ def test_send_close_request_marks_queue_closed():
   assert queue.closed is True
 
 
-@needs_closed
+@needs_fix_before('2.9.0')
 def test_other_requests_leave_queue_open():
   queue = LiveRequestQueue()
 
@@ -50,7 +47,7 @@ def test_other_requests_leave_queue_open():
   assert queue.closed is False
 
 
-@needs_closed
+@needs_fix_before('2.9.0')
 def test_closed_is_read_only():
   queue = LiveRequestQueue()
 

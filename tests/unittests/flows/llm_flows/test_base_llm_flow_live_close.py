@@ -34,9 +34,9 @@ from websockets.exceptions import ConnectionClosedError
 from websockets.exceptions import ConnectionClosedOK
 from websockets.frames import Close
 
+from tests.marks import needs_fix_for_one_agent
 from tests.upstream_behaviour import ends_quietly_without_handle
 from tests.upstream_behaviour import GO_AWAY_RECONNECTS
-from tests.upstream_behaviour import needs_fix_for_one_agent
 from tests.upstream_behaviour import needs_working_run_live
 from tests.upstream_behaviour import resumes_after
 
