@@ -23,6 +23,7 @@ from . import snippets
 from . import source
 from .edits import _flow
 from .edits import flow_ends_on_client_close
+from .edits import flow_hand_over_ends_at_close
 from .edits import flow_ignores_go_away_after_close
 
 # Downloads run side by side: each is a pip process waiting on the network.
@@ -89,6 +90,9 @@ def _flow_problems(text: str, family: families.Family) -> Iterator[str]:
   if not _ends_when(loop.body[0].body[0]):
     yield f'{family.run_live} connects without asking whether the client closed'
   try_ = loop.body[0]
+  for pause in flow_hand_over_ends_at_close.find_pauses(try_):
+    if ast.unparse(pause.value.value.args[0]) != '0':
+      yield f'line {pause.lineno}: a hand-over waits out its pause after the close'
   for handler in flow_ends_on_client_close.first_to_catch_closures(
       try_, family
   ):

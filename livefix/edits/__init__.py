@@ -11,6 +11,7 @@ from typing import Callable
 
 from . import context_shares_close_state
 from . import flow_ends_on_client_close
+from . import flow_hand_over_ends_at_close
 from . import flow_helpers
 from . import flow_ignores_go_away_after_close
 from . import flow_no_connection_after_close
@@ -24,6 +25,8 @@ EDITS = (
     queue_counts_closes,
     context_shares_close_state,
     flow_helpers,
+    # Before the connection guard, whose own pause it would take for one.
+    flow_hand_over_ends_at_close,
     flow_no_connection_after_close,
     flow_ends_on_client_close,
     flow_send_records_close,

@@ -62,6 +62,20 @@ def _end_live_session(invocation_context: InvocationContext) -> None:
     logger.info('Live request queue closed, ending the live session: %s', agent)
 
 
+async def _hand_over_pause(
+    delay: float,
+    invocation_context: InvocationContext,
+    send_task: asyncio.Task,
+) -> None:
+  """Waits `delay` seconds before a hand-over, as ADK does, or only until the
+  send loop has sent the client's close: then nothing is left to hand over."""
+  loop = asyncio.get_running_loop()
+  deadline = loop.time() + delay
+  await asyncio.wait([send_task], timeout=delay)
+  if not _closed_by_client(invocation_context):
+    await asyncio.sleep(max(0.0, deadline - loop.time()))
+
+
 def at_reconnect_loop(invocation_context: InvocationContext) -> None:
   """Just before the reconnect loop (`while True:`) of the live run."""
   # Closes already made count for this invocation once a connection sends

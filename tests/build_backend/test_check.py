@@ -12,6 +12,7 @@ from livefix import fork
 from livefix.edits import _flow
 from livefix.edits import context_shares_close_state
 from livefix.edits import flow_ends_on_client_close
+from livefix.edits import flow_hand_over_ends_at_close
 from livefix.edits import flow_helpers
 from livefix.edits import flow_ignores_go_away_after_close
 from livefix.edits import flow_no_connection_after_close
@@ -97,6 +98,17 @@ def test_whole_fix_passes(release, upstream_wheel):
         ('2.9.0', flow_receive_ends_after_close, 'another stream'),
         ('1.39.1', flow_ignores_go_away_after_close, 'goAway is answered'),
         ('2.11.0', flow_ignores_go_away_after_close, 'goAway is answered'),
+        (
+            '1.10.0',
+            flow_hand_over_ends_at_close,
+            'a hand-over waits out its pause after the close',
+        ),
+        ('2.9.0', flow_hand_over_ends_at_close, 'waits out its pause'),
+        (
+            '1.10.0',
+            flow_ends_on_client_close,
+            '`except Exception` is not guarded',
+        ),
     ],
 )
 def test_names_the_missing_guard(
