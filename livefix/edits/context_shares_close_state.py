@@ -26,6 +26,7 @@ _MODULE = 'invocation_context'
 _CLASS = 'InvocationContext'
 # The class the edit adds, as livefix/inserted/invocation_context.py names it.
 STATE_CLASS = '_LiveCloseState'
+_DEFINITIONS = ('_closes_made', STATE_CLASS)
 
 
 def _is_private_attr(node: ast.stmt) -> bool:
@@ -40,8 +41,9 @@ def edit(text: str, family: Family) -> str:
   del family  # The context reads the same in every family.
   source = Source(text)
   context = find_class(source.tree, _CLASS)
-  if STATE_CLASS in text:
-    raise EditError(f'{STATE_CLASS} is already defined')
+  already = [name for name in _DEFINITIONS if name in text]
+  if already:
+    raise EditError(f'{", ".join(already)} already defined')
   private = [i for i, node in enumerate(context.body) if _is_private_attr(node)]
   if not private:
     raise EditError('InvocationContext has no PrivateAttr attribute')
@@ -55,7 +57,9 @@ def edit(text: str, family: Family) -> str:
       [context.lineno] + [d.lineno for d in context.decorator_list]
   )
   before_class = source.start_of_line(first_line)
-  state = snippets.definition(_MODULE, STATE_CLASS)
+  state = '\n\n'.join(
+      snippets.definition(_MODULE, name) for name in _DEFINITIONS
+  )
   return source.apply(
       [
           Splice(before_class, before_class, state + '\n\n'),

@@ -127,8 +127,9 @@ def _cells(row: str) -> list[str]:
 
 
 def _readme_families() -> list[tuple[str, str]]:
-  """(first release, flow module) of each row of the README's family table."""
-  lines = (ROOT / 'README.md').read_text().splitlines()
+  """(first release, flow module) of each row of the family table in
+  docs/releases.md."""
+  lines = (ROOT / 'docs/releases.md').read_text().splitlines()
   for at, line in enumerate(lines):
     if line.startswith('|') and 'flow module' in line:
       column = next(
@@ -143,10 +144,12 @@ def _readme_families() -> list[tuple[str, str]]:
         flow = re.search(r'`([^`]+)`', cells[column])
         rows.append((first and first.group(), flow and flow.group(1)))
       return rows
-  pytest.fail('README.md has no table whose header names the flow module')
+  pytest.fail(
+      'docs/releases.md has no table whose header names the flow module'
+  )
 
 
-def test_readme_lists_each_family_with_its_flow_module():
+def test_docs_list_each_family_with_its_flow_module():
   assert _readme_families() == [
       (family.first, family.flow) for family in families.FAMILIES
   ]

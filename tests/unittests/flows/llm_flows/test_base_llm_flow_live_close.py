@@ -17,6 +17,7 @@ from typing import Optional
 
 from google.adk.agents.base_agent import BaseAgent
 from google.adk.agents.invocation_context import InvocationContext
+from google.adk.agents.live_request_queue import LiveRequest
 from google.adk.agents.live_request_queue import LiveRequestQueue
 from google.adk.agents.llm_agent import LlmAgent
 from google.adk.agents.run_config import RunConfig
@@ -204,9 +205,10 @@ class _LiveRun:
       *,
       with_handle: bool,
       agent: Optional[BaseAgent] = None,
+      queue: Optional[LiveRequestQueue] = None,
   ):
     self.llm = llm
-    self.queue = LiveRequestQueue()
+    self.queue = queue or LiveRequestQueue()
     self.events = []
     self._runner = InMemoryRunner(
         agent=agent or LlmAgent(name=_AGENT_NAME, model=llm),
@@ -718,4 +720,55 @@ async def test_close_at_task_completed_skips_the_hand_over_pause(
   await run.until_end(_task_completed)
 
   assert llm.connects == [None]
+  assert _errors_logged(caplog) == []
+
+
+class _PriorityQueue(LiveRequestQueue):
+  """An application's queue with inner queues of its own: it replaces
+  close(), send() and get() without calling the base class's."""
+
+  def __init__(self, calls_base_init: bool):
+    if calls_base_init:
+      super().__init__()
+    self._urgent = asyncio.Queue()
+    self._normal = asyncio.Queue()
+
+  def close(self):
+    self._urgent.put_nowait(LiveRequest(close=True))
+
+  def send(self, req):
+    (self._urgent if req.close else self._normal).put_nowait(req)
+
+  def send_content(self, content):
+    self.send(LiveRequest(content=content))
+
+  async def get(self):
+    if not self._urgent.empty():
+      return self._urgent.get_nowait()
+    urgent = asyncio.ensure_future(self._urgent.get())
+    normal = asyncio.ensure_future(self._normal.get())
+    done, pending = await asyncio.wait(
+        [urgent, normal], return_when=asyncio.FIRST_COMPLETED
+    )
+    for task in pending:
+      task.cancel()
+    return done.pop().result()
+
+
+@pytest.mark.needs_fix
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    'calls_base_init', [True, False], ids=['base-init', 'no-base-init']
+)
+async def test_a_queue_of_its_own_ends_the_run_once_its_close_is_sent(
+    calls_base_init, caplog
+):
+  connection = _FakeConnection(_after_handle_update(True, _model_turn('hello')))
+  llm = _ScriptedLlm(script=[connection])
+  run = _LiveRun(llm, with_handle=True, queue=_PriorityQueue(calls_base_init))
+
+  await run.until_end()
+
+  assert connection.closed.is_set()
+  assert len(llm.connects) == 1
   assert _errors_logged(caplog) == []
