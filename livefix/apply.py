@@ -39,9 +39,7 @@ _TEST_FILES = {
     'unittests/flows/llm_flows/test_base_llm_flow_live_close.py': (
         'unittests/flows/llm_flows/test_base_llm_flow_live_close.py'
     ),
-    'upstream_behaviour.py': (
-        f'unittests/flows/llm_flows/{_RELEASE_TABLE_THERE}.py'
-    ),
+    'upstream_behaviour.py': (f'unittests/{_RELEASE_TABLE_THERE}.py'),
 }
 
 
@@ -95,10 +93,10 @@ def _refuse_dirty(tree: pathlib.Path) -> None:
     )
 
 
-def adapt_test(text: str) -> str:
+def adapt_test(text: str, depth: int = 1) -> str:
   """A test of ours, as it runs in an upstream tree: without the marks that
   only this repository's stock runs read, its release table imported from
-  beside it."""
+  `tests/unittests/`, `depth` folders up from the test."""
   tree = ast.parse(text)
   marks = {
       alias.asname or alias.name
@@ -134,7 +132,7 @@ def adapt_test(text: str) -> str:
   adapted = []
   for number, line in enumerate(text.splitlines(keepends=True), start=1):
     if number in imports:
-      line = line.replace(_RELEASE_TABLE, f'.{_RELEASE_TABLE_THERE}', 1)
+      line = line.replace(_RELEASE_TABLE, '.' * depth + _RELEASE_TABLE_THERE, 1)
     if number not in dropped:
       adapted.append(line)
   return ''.join(adapted)
@@ -181,7 +179,8 @@ def apply(
         init.touch()
         changes.append(Change(f'tests/{folder}/__init__.py', 0, 0))
     old = target.read_text() if target.exists() else ''
-    new = adapt_test((_TESTS / ours).read_text())
+    depth = len(pathlib.Path(theirs).parents) - 1
+    new = adapt_test((_TESTS / ours).read_text(), depth)
     target.write_text(new)
     changes.append(_change(f'tests/{theirs}', old, new))
   return changes

@@ -37,7 +37,7 @@ _ADDED = {
     'tests/unittests/flows/__init__.py',
     'tests/unittests/flows/llm_flows/__init__.py',
     'tests/unittests/flows/llm_flows/test_base_llm_flow_live_close.py',
-    'tests/unittests/flows/llm_flows/live_close_releases.py',
+    'tests/unittests/live_close_releases.py',
 }
 
 
@@ -94,10 +94,11 @@ def test_copied_tests_carry_no_marks_of_this_repository(sdist_tree):
     assert 'loopback' not in text, path
   flow_test = tree / 'tests/unittests/flows/llm_flows'
   assert (
-      'from .live_close_releases import resumes_after'
+      'from ...live_close_releases import resumes_after'
       in (flow_test / 'test_base_llm_flow_live_close.py').read_text()
   )
-  compile((flow_test / 'live_close_releases.py').read_text(), 'table', 'exec')
+  table = tree / 'tests/unittests/live_close_releases.py'
+  compile(table.read_text(), 'table', 'exec')
 
 
 def test_refuses_a_tree_that_has_the_fix_and_leaves_it_be(sdist_tree):
