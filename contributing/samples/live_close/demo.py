@@ -5,7 +5,8 @@
 
 Builds the fork into a virtual environment of its own (.venv-demo-fork), runs
 a live agent against a loopback Gemini Live endpoint (no credentials, no
-network), sends one turn, closes the queue after the answer, watches for three
+network), sends one turn (to one agent, and to the first of a SequentialAgent), closes
+the queue after the answer, watches for three
 seconds and prints what happened. --stock does the same with stock google-adk
 in a second environment and prints both side by side. --vertex takes the
 Vertex AI path instead of the Gemini API's. --upstream picks the google-adk
@@ -27,10 +28,15 @@ import venv
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
-DEFAULT_UPSTREAM = '1.39.1'
+sys.path.insert(0, str(ROOT))
+from livefix import releases  # pylint: disable=wrong-import-position
+
 SCENARIOS = {
     'with a resumption handle (A)': ['--with-handle'],
     'without a handle (B)': [],
+    # Upstream's own fix (2.9 on) covers one agent: a close on the first
+    # agent of a sequence still lets the next one connect.
+    'in a SequentialAgent, with a handle (C)': ['--with-handle', '--sequence'],
 }
 ROWS = {
     'connections_after_close': 'connections opened after close()',
@@ -76,6 +82,13 @@ def _cell(key: str, value) -> str:
   return str(value)
 
 
+def _fit(text: str, width: int) -> str:
+  """`text`, cut after its last whole word that fits, marked as cut."""
+  if len(text) <= width:
+    return text
+  return text[: width - 3].rsplit(' ', 1)[0] + '...'
+
+
 def _table(columns: dict[str, dict[str, dict]]) -> str:
   width = max(len(label) for label in ROWS.values()) + 4
   cell = 28
@@ -84,7 +97,7 @@ def _table(columns: dict[str, dict[str, dict]]) -> str:
     lines.append(scenario)
     for key, label in ROWS.items():
       cells = ''.join(
-          f'{_cell(key, results[scenario][key])[:cell - 2]:<{cell}}'
+          f'{_fit(_cell(key, results[scenario][key]), cell - 2):<{cell}}'
           for results in columns.values()
       )
       lines.append(f'  {label:<{width - 2}}{cells}')
@@ -100,7 +113,7 @@ def main() -> None:
   parser.add_argument(
       '--vertex', action='store_true', help='take the Vertex AI path'
   )
-  parser.add_argument('--upstream', default=DEFAULT_UPSTREAM)
+  parser.add_argument('--upstream', default=releases.DEFAULT)
   parser.add_argument(
       '--genai', help='the google-genai release (default: what pip picks)'
   )

@@ -49,14 +49,16 @@ class _Records(logging.Handler):
       self.connects.append(time.monotonic())
 
 
-async def _session(model: str, with_handle: bool) -> dict:
+async def _session(model: str, with_handle: bool, sequence: bool) -> dict:
   from agent import make_root_agent
+  from agent import make_sequence
   from google.adk.agents.live_request_queue import LiveRequestQueue
   from google.adk.agents.run_config import RunConfig
   from google.adk.runners import InMemoryRunner
   from google.genai import types
 
-  runner = InMemoryRunner(agent=make_root_agent(model), app_name='demo')
+  agent = make_sequence(model) if sequence else make_root_agent(model)
+  runner = InMemoryRunner(agent=agent, app_name='demo')
   session = await runner.session_service.create_session(
       app_name='demo', user_id='demo'
   )
@@ -124,7 +126,7 @@ async def _run(args) -> dict:
   logging.getLogger('google_adk').setLevel(logging.INFO)
   if args.real:
     os.environ['GOOGLE_GENAI_USE_VERTEXAI'] = str(args.vertex).lower()
-    result = await _session(args.model, args.with_handle)
+    result = await _session(args.model, args.with_handle, args.sequence)
     closed_at = result['closed_at'] or float('inf')
     opened = sum(1 for t in records.connects if t > closed_at)
     return _measure(result, opened, records)
@@ -138,7 +140,7 @@ async def _run(args) -> dict:
     os.environ.update(endpoint.environ)
     for name in endpoint.environ_unset:
       os.environ.pop(name, None)
-    result = await _session(args.model, args.with_handle)
+    result = await _session(args.model, args.with_handle, args.sequence)
     opened = len(endpoint.opened_after(result['closed_at'] or float('inf')))
     return _measure(result, opened, records)
 
@@ -149,6 +151,7 @@ def main() -> None:
   parser.add_argument('--vertex', action='store_true')
   parser.add_argument('--model')
   parser.add_argument('--with-handle', action='store_true')
+  parser.add_argument('--sequence', action='store_true')
   args = parser.parse_args()
   # The reported case's model on Vertex AI; its preview on the Gemini API.
   args.model = args.model or (
