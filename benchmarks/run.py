@@ -37,6 +37,9 @@ BUILDS = {
     'stock': [f'google-adk=={STOCK}'],
     FIX: [f'google-adk=={UPSTREAM_FIX}'],
 }
+# What sessions.py needs beside the build: the endpoint's certificates, and
+# the end-to-end tests' application, which reads pytest marks.
+SESSION_REQUIREMENTS = ['trustme', 'pytest', 'packaging']
 # Which builds each measure compares.
 MEASURES = {
     'close': ['fork', FIX],
@@ -101,7 +104,8 @@ def main() -> None:
       'reconnects': -(-args.reconnect_sessions // args.rounds),
   }
   pythons = {
-      name: environment(name, [*req, 'trustme']) for name, req in BUILDS.items()
+      name: environment(name, [*req, *SESSION_REQUIREMENTS])
+      for name, req in BUILDS.items()
   }
   results = {
       mode: {name: [] for name in names} for mode, names in MEASURES.items()

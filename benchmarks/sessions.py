@@ -4,7 +4,9 @@ environment: `python benchmarks/sessions.py MODE COUNT` prints JSON samples.
 close:      seconds from close() to the end of run_live(), or null if it did
             not end within the bound;
 reconnects: connections the endpoint saw opened in the watch after close();
-resume:     seconds from a dropped connection to the resumed one's opening.
+resume:     seconds from a dropped connection to the resumed one's opening;
+handover:   seconds from a close() made at a transfer to a sub-agent (during
+            ADK's hand-over) to the end of run_live(), or null.
 """
 
 from __future__ import annotations
@@ -82,7 +84,32 @@ async def resume(stack) -> float:
   return second.opened_at - first.closed_at
 
 
-MODES = {'close': close_latency, 'reconnects': reconnects, 'resume': resume}
+async def hand_over(stack) -> float | None:
+  await _endpoint(stack)
+  child = LlmAgent(name='child_agent', model=Gemini(model=MODEL))
+  app = LiveApp(
+      LlmAgent(
+          name='bench_agent', model=Gemini(model=MODEL), sub_agents=[child]
+      ),
+      with_handle=True,
+  )
+  app.say('tool:transfer_to_agent {"agent_name": "child_agent"}')
+
+  def close_at_transfer(app: LiveApp, event) -> None:
+    if event.actions and event.actions.transfer_to_agent:
+      app.close()
+
+  app.start(close_at_transfer)
+  ended = await app.wait_end(END_BOUND)
+  return app.ended_at - app.closed_at if ended and app.closed_at else None
+
+
+MODES = {
+    'close': close_latency,
+    'reconnects': reconnects,
+    'resume': resume,
+    'handover': hand_over,
+}
 
 
 async def _main(mode: str, count: int) -> list:
