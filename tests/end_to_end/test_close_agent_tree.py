@@ -164,18 +164,12 @@ async def test_other_normal_closure_codes_end_the_session(
   await assert_closed_for_good(app, endpoint, caplog)
 
 
-class _AgentsInALoop(BaseAgent):
+class _AgentsInALoop(_AgentsInTurn):
   """A custom agent that runs its sub-agents live in a loop, as apps write
   for want of a live `LoopAgent`; with `checks_closed` it ends the loop once
-  the queue is closed, as the README asks of composite agents."""
+  the queue is closed, as the docs ask of composite agents."""
 
   checks_closed: bool = False
-
-  async def _run_async_impl(
-      self, ctx: InvocationContext
-  ) -> AsyncGenerator[Event, None]:
-    raise NotImplementedError('live only')
-    yield  # pylint: disable=unreachable
 
   async def _run_live_impl(
       self, ctx: InvocationContext

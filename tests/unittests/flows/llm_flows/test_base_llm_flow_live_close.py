@@ -475,13 +475,39 @@ def _closes_later(run: _LiveRun, delay: float) -> Callable[[Event], bool]:
   return close_when
 
 
+# Where releases keep the pause before a hand-over: the flow module up to
+# 2.10, the live flow utilities from 2.11.
+_HAND_OVER_MODULES = (
+    'google.adk.flows.llm_flows.base_llm_flow',
+    'google.adk.live._flow_utils',
+    'google.adk.live._live_llm_flow',
+)
+
+
+@pytest.fixture
+def hand_over_takes_an_hour(monkeypatch):
+  """Makes ADK's pause before a hand-over an hour long, so that a run that
+  waits it out cannot end within the test's bound."""
+  for name in _HAND_OVER_MODULES:
+    try:
+      module = importlib.import_module(name)
+    except ModuleNotFoundError:  # Not in this release.
+      continue
+    for delay in (
+        'DEFAULT_TRANSFER_AGENT_DELAY',
+        'DEFAULT_TASK_COMPLETION_DELAY',
+    ):
+      if hasattr(module, delay):
+        monkeypatch.setattr(module, delay, 3600)
+
+
 @pytest.mark.needs_fix
 @pytest.mark.asyncio
 @pytest.mark.parametrize('with_handle', _WITH_HANDLE)
-# ADK closes the parent's connection a second after the transfer event.
+# Each close lands in ADK's pause before the hand-over.
 @pytest.mark.parametrize('close_after', [None, 0.5, 0.9], ids=str)
 async def test_close_during_transfer_connects_no_sub_agent(
-    with_handle, close_after, caplog
+    with_handle, close_after, hand_over_takes_an_hour, caplog
 ):
   parent = _FakeConnection(
       _after_handle_update(
@@ -562,7 +588,9 @@ def _task_completed(event: Event) -> bool:
 
 @pytest.mark.needs_fix
 @pytest.mark.asyncio
-async def test_close_at_task_completed_connects_no_next_agent(caplog):
+async def test_close_at_task_completed_connects_no_next_agent(
+    hand_over_takes_an_hour, caplog
+):
   first = _FakeConnection([_function_call('task_completed')])
   llm = _ScriptedLlm(script=[first])
   run = _LiveRun(
@@ -653,74 +681,6 @@ async def test_tool_error_after_close_keeps_stocks_error_record(
   assert llm.connects == [None]
   # Stock's path: the error reaches the caller with stock's ERROR record.
   assert any('backend down' in message for message in _errors_logged(caplog))
-
-
-# Where releases keep the pause before a hand-over: the flow module up to
-# 2.10, the live flow utilities from 2.11.
-_HAND_OVER_MODULES = (
-    'google.adk.flows.llm_flows.base_llm_flow',
-    'google.adk.live._flow_utils',
-    'google.adk.live._live_llm_flow',
-)
-
-
-@pytest.fixture
-def hand_over_takes_an_hour(monkeypatch):
-  """Makes ADK's pause before a hand-over an hour long, so that a run that
-  waits it out cannot end within the test's bound."""
-  for name in _HAND_OVER_MODULES:
-    try:
-      module = importlib.import_module(name)
-    except ModuleNotFoundError:  # Not in this release.
-      continue
-    for delay in (
-        'DEFAULT_TRANSFER_AGENT_DELAY',
-        'DEFAULT_TASK_COMPLETION_DELAY',
-    ):
-      if hasattr(module, delay):
-        monkeypatch.setattr(module, delay, 3600)
-
-
-@pytest.mark.needs_fix
-@pytest.mark.asyncio
-@pytest.mark.parametrize('with_handle', _WITH_HANDLE)
-async def test_close_at_transfer_skips_the_hand_over_pause(
-    with_handle, hand_over_takes_an_hour, caplog
-):
-  parent = _FakeConnection(
-      _after_handle_update(
-          with_handle, _function_call('transfer_to_agent', agent_name='child')
-      )
-  )
-  llm = _ScriptedLlm(script=[parent])
-  root = LlmAgent(
-      name=_AGENT_NAME,
-      model=llm,
-      sub_agents=[LlmAgent(name='child', model=llm)],
-  )
-  run = _LiveRun(llm, with_handle=with_handle, agent=root)
-
-  await run.until_end(_transfers)
-
-  assert llm.connects == [None]
-  assert _errors_logged(caplog) == []
-
-
-@pytest.mark.needs_fix
-@pytest.mark.asyncio
-async def test_close_at_task_completed_skips_the_hand_over_pause(
-    hand_over_takes_an_hour, caplog
-):
-  first = _FakeConnection([_function_call('task_completed')])
-  llm = _ScriptedLlm(script=[first])
-  run = _LiveRun(
-      llm, with_handle=False, agent=_sequence('SequentialAgent', llm)
-  )
-
-  await run.until_end(_task_completed)
-
-  assert llm.connects == [None]
-  assert _errors_logged(caplog) == []
 
 
 class _PriorityQueue(LiveRequestQueue):
