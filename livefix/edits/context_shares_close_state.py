@@ -26,7 +26,6 @@ _MODULE = 'invocation_context'
 _CLASS = 'InvocationContext'
 # The class the edit adds, as livefix/inserted/invocation_context.py names it.
 STATE_CLASS = '_LiveCloseState'
-_DEFINITIONS = ('_closes_made', STATE_CLASS)
 
 
 def _is_private_attr(node: ast.stmt) -> bool:
@@ -41,9 +40,8 @@ def edit(text: str, family: Family) -> str:
   del family  # The context reads the same in every family.
   source = Source(text)
   context = find_class(source.tree, _CLASS)
-  already = [name for name in _DEFINITIONS if name in text]
-  if already:
-    raise EditError(f'{", ".join(already)} already defined')
+  if STATE_CLASS in text:
+    raise EditError(f'{STATE_CLASS} is already defined')
   private = [i for i, node in enumerate(context.body) if _is_private_attr(node)]
   if not private:
     raise EditError('InvocationContext has no PrivateAttr attribute')
@@ -57,9 +55,7 @@ def edit(text: str, family: Family) -> str:
       [context.lineno] + [d.lineno for d in context.decorator_list]
   )
   before_class = source.start_of_line(first_line)
-  state = '\n\n'.join(
-      snippets.definition(_MODULE, name) for name in _DEFINITIONS
-  )
+  state = snippets.definition(_MODULE, STATE_CLASS)
   return source.apply(
       [
           Splice(before_class, before_class, state + '\n\n'),

@@ -21,7 +21,8 @@ from ._flow import CONTEXT
 from ._flow import find_reconnect_loop
 
 TARGET = 'flow'
-_PAUSE = '_hand_over_pause'
+# The helper the pause becomes, as livefix/inserted/live_flow.py names it.
+PAUSE = '_hand_over_pause'
 _SEND_TASK = 'send_task'
 # A hand-over after a transfer, and one at `task_completed`.
 _PAUSES = 2
@@ -45,7 +46,7 @@ def _call(delay: str, col: int) -> str:
   on one line where it fits, else its arguments on a line of their own, else
   one argument a line."""
   args = [delay, CONTEXT, _SEND_TASK]
-  one_line = f'{_PAUSE}({", ".join(args)})'
+  one_line = f'{PAUSE}({", ".join(args)})'
   if col + len('await ') + len(one_line) <= MAX_LINE:
     return one_line
   inner = ' ' * col + INDENT * 2
@@ -54,7 +55,7 @@ def _call(delay: str, col: int) -> str:
   else:
     lines = [f'{arg},' for arg in args]
   body = ''.join(f'{inner}{line}\n' for line in lines)
-  return f'{_PAUSE}(\n{body}{" " * col})'
+  return f'{PAUSE}(\n{body}{" " * col})'
 
 
 def edit(text: str, family: Family) -> str:

@@ -6,7 +6,8 @@ connection error is handled nothing says whether the client asked to end the
 session during this run. Counting each close, through `close()` or
 `send(LiveRequest(close=True))`, before anything is awaited, lets a live
 invocation compare the count with what it was when it began
-(`context_shares_close_state`). `send()` and `get()` take and hand out
+(`context_shares_close_state`). The count starts as a class attribute, just
+before `__init__()`, so that a subclass that never runs it still has one. `send()` and `get()` take and hand out
 whatever they did before; `closed` is added where upstream has none.
 """
 
@@ -69,12 +70,14 @@ def edit(text: str, family: Family) -> str:
     at = source.start_of_line(statement.lineno)
     return Splice(at, at, block(_snippet(name), statement.col_offset))
 
-  init_end = source.end_of_line(init.body[-1].end_lineno)
+  first_line = min([init.lineno] + [d.lineno for d in init.decorator_list])
+  before_init = source.start_of_line(first_line)
+  counter = snippets.definition(_MODULE, '_closes_made', _CLASS)
   splices = [
       Splice(
-          init_end,
-          init_end,
-          block(_snippet('at_init_end'), init.body[-1].col_offset),
+          before_init,
+          before_init,
+          block(counter, init.col_offset) + '\n',
       ),
       before(_first(close), 'at_close'),
   ]

@@ -1,7 +1,6 @@
 """What the fix adds to `google/adk/agents/invocation_context.py`.
 
-`_closes_made()` and `_LiveCloseState` go before `class InvocationContext`,
-and the
+`_LiveCloseState` goes before `class InvocationContext`, and the
 `_live_close_state` attribute after the class's last private attribute.
 """
 
@@ -12,12 +11,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
   from google.adk.agents.live_request_queue import LiveRequestQueue
   from pydantic import PrivateAttr
-
-
-def _closes_made(queue: LiveRequestQueue) -> int:
-  """The close requests made on `queue`: none counted by a subclass that
-  never runs `LiveRequestQueue.__init__()`."""
-  return getattr(queue, '_closes_made', 0)
 
 
 class _LiveCloseState:
@@ -39,7 +32,7 @@ class _LiveCloseState:
     Only the first call counts; every agent of the tree makes one.
     """
     if self._closes_before is None:
-      self._closes_before = _closes_made(queue)
+      self._closes_before = queue._closes_made
 
   def take_close(self) -> None:
     """Records that a connection of the invocation has sent the close."""
@@ -67,7 +60,7 @@ class _LiveCloseState:
     """
     return self._close_taken or (
         self._closes_before is not None
-        and _closes_made(queue) > self._closes_before
+        and queue._closes_made > self._closes_before
     )
 
 

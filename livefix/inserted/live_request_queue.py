@@ -17,11 +17,10 @@ if TYPE_CHECKING:
 class LiveRequestQueue:
   """Stands for upstream's class: the members below are inserted."""
 
-  def at_init_end(self) -> None:
-    """Last in `__init__()`."""
-    # Every close request made, by close() or send(): a live invocation
-    # tells its own close by comparing it with what it was when it began.
-    self._closes_made = 0
+  # Every close request made, by close() or send(): a live invocation tells
+  # its own close by comparing it with what it was when it began. A class
+  # attribute, so that a subclass that never runs __init__() counts from 0.
+  _closes_made = 0
 
   def at_close(self) -> None:
     """First in `close()`, and first in `send()`'s own `if req.close:`."""

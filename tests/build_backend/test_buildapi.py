@@ -270,7 +270,7 @@ def test_diff_command_changes_only_the_three_files():
       '+++ b/src/google/adk/agents/invocation_context.py',
       '+++ b/src/google/adk/live/_live_llm_flow.py',
   ]
-  assert '+    self._closes_made = 0' in result.stdout
+  assert '+  _closes_made = 0' in result.stdout
 
 
 def test_command_line_explains_refusal_with_nothing_installed():
