@@ -55,6 +55,9 @@ def pytest_configure(config):
   config.addinivalue_line(
       'markers', 'stock_passes: passes on stock of this release and on the fork'
   )
+  config.addinivalue_line(
+      'markers', 'skip_on_stock: runs on the fork only (see tests/marks.py)'
+  )
   installed = version('google-adk')
   is_fork = '+livefix.' in installed
   if config.getoption('--stock'):
@@ -71,6 +74,8 @@ def pytest_collection_modifyitems(config, items):
   if not config.getoption('--stock'):
     return
   for item in items:
+    if item.get_closest_marker('skip_on_stock'):
+      item.add_marker(pytest.mark.skip(reason='left to chance on stock'))
     if item.get_closest_marker('needs_fix'):
       item.add_marker(
           pytest.mark.xfail(

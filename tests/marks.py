@@ -24,3 +24,6 @@ def needs_fix_before(release: str) -> pytest.MarkDecorator:
 
 
 needs_fix_for_one_agent = needs_fix_if(not FIXED_FOR_ONE_AGENT)
+
+# Runs on the fork only: on stock its outcome is left to chance.
+skip_on_stock = pytest.mark.skip_on_stock

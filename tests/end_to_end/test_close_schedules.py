@@ -35,6 +35,7 @@ from loopback.endpoint import CANCELLED
 from loopback.endpoint import Fault
 from loopback.endpoint import LiveEndpoint
 from tests.marks import needs_fix_if
+from tests.marks import skip_on_stock
 from tests.upstream_behaviour import closure_error
 from tests.upstream_behaviour import FIXED_FOR_ONE_AGENT
 from tests.upstream_behaviour import needs_working_run_live
@@ -275,10 +276,16 @@ def _schedules_test(tree: str):
   """The test of `tree`'s schedules, with its share of the profile's."""
   share = max(1, settings.default.max_examples // len(_TREES))
 
-  # From 2.9 upstream ends a lone agent at the close, not the agent tree;
-  # a transfer's hand-over is too short a window for the schedules to find
-  # reliably (test_close_agent_tree.py hits it on purpose).
-  @needs_fix_if(tree == 'sequence' or not FIXED_FOR_ONE_AGENT)
+  # From 2.9 upstream ends a lone agent at the close, not the agent tree. A
+  # transfer's hand-over is too short a window for the schedules to hit on
+  # every run, so there stock may pass or fail: it is not run on stock
+  # (test_close_agent_tree.py hits the window on purpose).
+  if tree == 'transfer' and FIXED_FOR_ONE_AGENT:
+    on_stock = skip_on_stock
+  else:
+    on_stock = needs_fix_if(tree == 'sequence' or not FIXED_FOR_ONE_AGENT)
+
+  @on_stock
   @settings(max_examples=share)
   @given(schedule=_schedules(tree))
   def test(backend, schedule):
