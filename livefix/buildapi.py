@@ -33,8 +33,12 @@ class SettingError(Exception):
   """A build setting contradicts the source tree, or is no longer read."""
 
 
+class NotEditable(Exception):
+  """An editable install was asked for, which this tree cannot give."""
+
+
 # What the hooks and the command line report as a message alone.
-ERRORS = (*fork.ERRORS, folders.FolderError, SettingError)
+ERRORS = (*fork.ERRORS, folders.FolderError, SettingError, NotEditable)
 
 
 def upstream_release(
@@ -111,4 +115,19 @@ def build_sdist(sdist_directory, config_settings=None):
       pathlib.Path(sdist_directory),
       releases.fork_version(release),
       pathlib.Path.cwd(),
+  )
+
+
+@_refusals_on_stderr
+def build_editable(
+    wheel_directory, config_settings=None, metadata_directory=None
+):
+  """PEP 660's hook, there to refuse in one line: the package's files are
+  upstream's, taken from its wheel at build time, so no source tree here could
+  stand in for them."""
+  raise NotEditable(
+      'google-adk cannot be installed in editable mode from this tree: its'
+      ' files come from the upstream wheel at build time. Install it without'
+      ' -e (pip install ., or a release folder: pip install'
+      f' ./{folders.FOLDER}/X).'
   )

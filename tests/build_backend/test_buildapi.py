@@ -141,6 +141,28 @@ def test_refuses_in_the_first_hook_with_the_message_alone(capsys):
   assert capsys.readouterr().err == _TOO_OLD
 
 
+def test_an_editable_install_is_refused_with_the_message_alone(capsys):
+  with pytest.raises(SystemExit) as exited:
+    buildapi.build_editable('unused')
+
+  assert exited.value.code == 1
+  message = capsys.readouterr().err
+  assert message.startswith('error: google-adk cannot be installed in editable')
+  assert message.count('\n') == 1
+
+
+def test_pip_install_editable_shows_the_refusal_without_a_traceback():
+  refused = subprocess.run(
+      [sys.executable, '-m', 'pip', 'install', '--dry-run', '-e', str(ROOT)],
+      capture_output=True,
+      text=True,
+  )
+
+  assert refused.returncode != 0
+  assert 'cannot be installed in editable mode' in refused.stderr
+  assert 'Traceback' not in refused.stderr + refused.stdout
+
+
 def _pip_wheel(
     tree: pathlib.Path, out: pathlib.Path, *options: str, check: bool = True
 ) -> subprocess.CompletedProcess:
