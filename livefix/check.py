@@ -26,7 +26,7 @@ from .edits import flow_ends_on_client_close
 from .edits import flow_hand_over_ends_at_close
 from .edits import flow_ignores_go_away_after_close
 
-# Downloads run side by side: each is a pip process waiting on the network.
+# Downloads run side by side: each waits on the network.
 _PARALLEL_DOWNLOADS = 4
 # The helpers the guards call, as `livefix/inserted/live_flow.py` names them.
 _CLOSED = '_closed_by_client'

@@ -9,6 +9,7 @@ import zipfile
 import pytest
 
 from livefix import fetch
+from tests import served_index
 
 
 @pytest.fixture(scope='session')
@@ -40,13 +41,24 @@ def empty_cache(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def offline_index(tmp_path, monkeypatch):
-  """Makes pip look for wheels only in a directory, empty at first."""
-  index = tmp_path / 'index'
-  index.mkdir()
+def local_index(tmp_path, monkeypatch):
+  """A package index on 127.0.0.1, set as pip's (PIP_INDEX_URL), with no
+  files at first."""
+  root = tmp_path / 'index'
+  (root / 'google-adk').mkdir(parents=True)
+  # The build's own frontend settings would name another index.
+  for name in ('UV', 'UV_DEFAULT_INDEX', 'UV_INDEX_URL', 'PIP_BUILD_TRACKER'):
+    monkeypatch.delenv(name, raising=False)
+  with served_index.serve(root) as served:
+    monkeypatch.setenv('PIP_INDEX_URL', served.url)
+    yield served
+
+
+@pytest.fixture
+def no_index(monkeypatch):
+  """Leaves pip, and the builds it runs, no index to reach."""
   monkeypatch.setenv('PIP_NO_INDEX', '1')
-  monkeypatch.setenv('PIP_FIND_LINKS', str(index))
-  return index
+  monkeypatch.setenv('PIP_INDEX_URL', 'http://127.0.0.1:9/simple/')
 
 
 @pytest.fixture(scope='session')
