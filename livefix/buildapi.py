@@ -18,7 +18,6 @@ import pathlib
 import sys
 import tempfile
 
-from . import fetch
 from . import folders
 from . import fork
 from . import releases
@@ -84,16 +83,15 @@ def _refusals_on_stderr(hook):
 
 
 @_refusals_on_stderr
-def get_requires_for_build_sdist(config_settings=None):
+def get_requires_for_build_wheel(config_settings=None):
+  """Nothing: the upstream wheel is downloaded with the standard library, so
+  that an offline build reaches the message that says what to do. Refuses an
+  unsupported release before the frontend goes on."""
   releases.wheel_sha256(upstream_release(config_settings))
   return []
 
 
-@_refusals_on_stderr
-def get_requires_for_build_wheel(config_settings=None):
-  if fetch.cached(upstream_release(config_settings)) is None:
-    return ['pip']  # To download upstream's wheel.
-  return []
+get_requires_for_build_sdist = get_requires_for_build_wheel
 
 
 # No prepare_metadata_for_build_wheel: the metadata is in the wheel, and
@@ -112,9 +110,7 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
 def build_sdist(sdist_directory, config_settings=None):
   release = upstream_release(config_settings)
   return sdist.write(
-      pathlib.Path(sdist_directory),
-      releases.fork_version(release),
-      pathlib.Path.cwd(),
+      pathlib.Path(sdist_directory), releases.fork_version(release)
   )
 
 

@@ -12,7 +12,6 @@ import pytest
 
 from livefix import buildapi
 from livefix import fetch
-from livefix import folders
 from livefix import releases
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -121,16 +120,34 @@ def test_wheel_keeps_upstream_dependencies(tmp_path, default_wheel):
   assert f'{dist_info}/licenses/LICENSE' in names
 
 
-def test_asks_for_pip_only_when_no_verified_wheel_is_kept(
-    default_wheel, empty_cache
-):
-  assert buildapi.get_requires_for_build_wheel() == ['pip']
+def test_asks_for_nothing_kept_or_not(default_wheel, empty_cache):
+  # Not even pip, which an offline frontend could not install.
+  assert buildapi.get_requires_for_build_wheel() == []
 
   empty_cache.mkdir()
   shutil.copy(default_wheel, empty_cache)
 
   assert buildapi.get_requires_for_build_wheel() == []
   assert buildapi.get_requires_for_build_sdist() == []
+
+
+def test_sdist_is_the_same_bytes_each_time(tmp_path):
+  (tmp_path / 'first').mkdir()
+  (tmp_path / 'second').mkdir()
+  first = buildapi.build_sdist(str(tmp_path / 'first'), {'upstream': '1.36.1'})
+  second = buildapi.build_sdist(
+      str(tmp_path / 'second'), {'upstream': '1.36.1'}
+  )
+
+  assert first == second
+  assert (tmp_path / 'first' / first).read_bytes() == (
+      tmp_path / 'second' / second
+  ).read_bytes()
+  with tarfile.open(tmp_path / 'first' / first) as sdist:
+    members = sdist.getmembers()
+  assert {(m.uid, m.gid, m.uname, m.gname, m.mode) for m in members} == {
+      (0, 0, '', '', 0o644)
+  }
 
 
 def test_refuses_in_the_first_hook_with_the_message_alone(capsys):
@@ -187,7 +204,7 @@ def _pip_wheel(
 
 
 def test_pip_builds_a_kept_release_offline_with_nothing_installed(
-    default_wheel, empty_cache, offline_index, tmp_path
+    default_wheel, empty_cache, no_index, tmp_path
 ):
   empty_cache.mkdir()
   shutil.copy(default_wheel, empty_cache)
@@ -206,15 +223,16 @@ def test_pip_builds_the_release_a_folder_names(
 ):
   official = upstream_wheel('1.36.1')
   # Only now, with the wheel in hand: no index, and that wheel kept.
-  request.getfixturevalue('offline_index')
+  request.getfixturevalue('no_index')
   empty_cache = request.getfixturevalue('empty_cache')
   empty_cache.mkdir()
   shutil.copy(official, empty_cache)
 
-  # From a copy, as a clone has it: the link inside leads to the backend.
+  # From a copy, as a clone has it: the package inside hands over the
+  # backend.
   tree = tmp_path / 'clone'
   shutil.copytree(ROOT / 'livefix', tree / 'livefix')
-  shutil.copytree(ROOT / 'releases', tree / 'releases', symlinks=True)
+  shutil.copytree(ROOT / 'releases', tree / 'releases')
   _pip_wheel(tree / 'releases' / '1.36.1', tmp_path / 'wheels')
 
   [built] = (tmp_path / 'wheels').iterdir()
@@ -256,7 +274,7 @@ def test_sdist_carries_no_upstream_code_and_builds_its_release(
   assert tree.name == f'google_adk-{version}'
   assert not [m for m in members if m.startswith('google/')]
   assert 'livefix/buildapi.py' in members
-  # Nothing kept yet: the build asks for pip and downloads the release.
+  # Nothing kept yet: the build downloads the release.
   _pip_wheel(tree, tmp_path / 'wheels')
   [built] = (tmp_path / 'wheels').iterdir()
   assert _version(built) == version
@@ -268,12 +286,16 @@ def test_sdist_of_a_folder_keeps_its_release(tmp_path, monkeypatch):
 
   tree = _sdist_of(tmp_path, '1.36.1')
 
-  assert (tree / 'pyproject.toml').read_text() == folders.pyproject('1.36.1')
+  # The root's pyproject.toml: the folder's hands over a backend two folders
+  # up, which the sdist does not have. Its PKG-INFO names the release.
+  assert (tree / 'pyproject.toml').read_bytes() == (
+      ROOT / 'pyproject.toml'
+  ).read_bytes()
   refused = _pip_wheel(
       tree, tmp_path / 'wheels', '-C', 'upstream=1.39.1', check=False
   )
   assert refused.returncode != 0
-  assert 'this folder builds google-adk 1.36.1 only' in refused.stderr
+  assert 'this sdist was made for google-adk 1.36.1' in refused.stderr
 
 
 def test_diff_command_changes_only_the_three_files():
