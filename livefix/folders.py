@@ -3,9 +3,13 @@
 `google-adk @ git+URL#subdirectory=releases/X` builds the fork of X and
 nothing else, so the release is part of the URL that pip freeze, lockfiles
 and caches record. Each folder holds a `pyproject.toml` that names its
-release under `[tool.livefix]`, and `livefix`, a symbolic link to the one
-build backend: pip and uv load a backend only from inside the source tree
-(PEP 517's `backend-path`), and a link inside the folder is inside it.
+release under `[tool.livefix]`, and `livefix/__init__.py`, a package that
+hands over the one build backend, two folders up: pip and uv load a backend
+only from inside the source tree (PEP 517's `backend-path`), and pip only
+if the module `build-backend` names is inside it, hence `livefix:buildapi`.
+A package rather than a symbolic link, which git checks out as a text file
+where links are off (Windows' default), and rather than a build requirement,
+which would name a project on the public index.
 
 `python -m livefix folders` writes them from `releases.txt`.
 """
@@ -19,7 +23,17 @@ import shutil
 from . import releases
 
 FOLDER = 'releases'
-_LINK = '../../livefix'
+# The package inside each folder: its modules are the backend's.
+_PACKAGE = 'livefix/__init__.py'
+_PACKAGE_TEXT = '''\
+"""This folder's build backend: the repository's `livefix`, two folders up."""
+
+import pathlib
+
+__path__ = [str(pathlib.Path(__file__).resolve().parents[3] / 'livefix')]
+
+from . import buildapi  # What build-backend names.
+'''
 # The one line under [tool.livefix]; read without a TOML library, which
 # Python 3.10 lacks and a build with nothing installed cannot ask for.
 _NAMED = re.compile(r'^\[tool\.livefix\]\nupstream = "([^"\n]*)"$', re.M)
@@ -37,7 +51,7 @@ def pyproject(release: str) -> str:
 # Written by `python -m livefix folders` from livefix/releases.txt.
 [build-system]
 requires = []
-build-backend = "livefix.buildapi"
+build-backend = "livefix:buildapi"
 backend-path = ["."]
 
 [project]
@@ -60,7 +74,7 @@ dynamic = [
 upstream = "{release}"
 
 [tool.uv]
-cache-keys = [{{ file = "pyproject.toml" }}, {{ file = "livefix/**" }}]
+cache-keys = [{{ file = "pyproject.toml" }}, {{ file = "../../livefix/**" }}]
 """
 
 
@@ -91,9 +105,9 @@ def differences(root: pathlib.Path) -> list[str]:
     toml = folder / 'pyproject.toml'
     if not toml.is_file() or toml.read_text() != pyproject(release):
       found.append(f'{FOLDER}/{release}/pyproject.toml')
-    link = folder / 'livefix'
-    if not link.is_symlink() or link.readlink().as_posix() != _LINK:
-      found.append(f'{FOLDER}/{release}/livefix')
+    package = folder / _PACKAGE
+    if not package.is_file() or package.read_text() != _PACKAGE_TEXT:
+      found.append(f'{FOLDER}/{release}/{_PACKAGE}')
   listed = set(releases.WHEEL_SHA256)
   if (root / FOLDER).is_dir():
     for folder in sorted((root / FOLDER).iterdir()):
@@ -114,8 +128,9 @@ def write(root: pathlib.Path) -> list[str]:
     folder = root / FOLDER / release
     folder.mkdir(parents=True, exist_ok=True)
     (folder / 'pyproject.toml').write_text(pyproject(release))
-    link = folder / 'livefix'
-    if link.is_symlink() or link.exists():
-      link.unlink()
-    link.symlink_to(_LINK, target_is_directory=True)
+    package = folder / _PACKAGE
+    if package.parent.is_symlink():
+      package.parent.unlink()  # Written by earlier versions.
+    package.parent.mkdir(exist_ok=True)
+    package.write_text(_PACKAGE_TEXT)
   return changed

@@ -1,6 +1,8 @@
 """Tests for the folder of each release under releases/."""
 
 import pathlib
+import subprocess
+import sys
 
 import pytest
 
@@ -24,33 +26,36 @@ def test_each_folder_names_its_release_and_nothing_else_differs():
 
     assert table['tool']['livefix'] == {'upstream': release}
     assert folders.named_release(folder) == release
-    assert table['build-system'] == root['build-system']
+    # The root's backend, handed over by the folder's own package.
+    assert table['build-system'] == {
+        **root['build-system'],
+        'build-backend': 'livefix:buildapi',
+    }
     assert table['project']['dynamic'] == root['project']['dynamic']
-    assert (folder / 'livefix' / 'buildapi.py').is_file()
 
 
-def test_write_makes_the_folders_and_drops_unlisted_ones(tmp_path):
-  (tmp_path / folders.FOLDER / '0.1.0').mkdir(parents=True)
-  (tmp_path / folders.FOLDER / '1.36.1').mkdir()
-  (tmp_path / folders.FOLDER / '1.36.1' / 'pyproject.toml').write_text('')
-
-  changed = folders.write(tmp_path)
-
-  assert folders.differences(tmp_path) == []
-  assert not (tmp_path / folders.FOLDER / '0.1.0').exists()
-  assert 'releases/0.1.0' in changed
-  assert 'releases/1.36.1/pyproject.toml' in changed
-  assert len(changed) == 2 * len(releases.WHEEL_SHA256) + 1
+def test_no_folder_holds_a_symbolic_link():
+  # Git checks links out as text files where they are off (Windows').
+  links = [p for p in (ROOT / folders.FOLDER).rglob('*') if p.is_symlink()]
+  assert links == []
 
 
-def test_the_root_names_no_release():
-  assert folders.named_release(ROOT) is None
+def test_a_folders_package_hands_over_the_backends_modules():
+  folder = ROOT / folders.FOLDER / releases.DEFAULT
 
-
-def test_refuses_a_table_not_in_the_written_form(tmp_path):
-  (tmp_path / 'pyproject.toml').write_text(
-      "[tool.livefix]\nupstream = '1.36.1'\n"
+  done = subprocess.run(
+      [
+          sys.executable,
+          '-c',
+          'import livefix; print(livefix.__file__, livefix.buildapi.__file__)',
+      ],
+      cwd=folder,
+      capture_output=True,
+      text=True,
+      check=True,
   )
 
-  with pytest.raises(folders.FolderError, match='upstream = "X"'):
-    folders.named_release(tmp_path)
+  assert done.stdout.split() == [
+      str(folder / 'livefix' / '__init__.py'),
+      str(ROOT / 'livefix' / 'buildapi.py'),
+  ]
