@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from livefix import fetch
-from tests import served_index
+from tests.served_index import serve
 
 
 @pytest.fixture(scope='session')
@@ -49,7 +49,7 @@ def local_index(tmp_path, monkeypatch):
   # The build's own frontend settings would name another index.
   for name in ('UV', 'UV_DEFAULT_INDEX', 'UV_INDEX_URL', 'PIP_BUILD_TRACKER'):
     monkeypatch.delenv(name, raising=False)
-  with served_index.serve(root) as served:
+  with serve(root) as served:
     monkeypatch.setenv('PIP_INDEX_URL', served.url)
     yield served
 

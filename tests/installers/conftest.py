@@ -1,13 +1,12 @@
 """A repository to install from, empty caches, and a served wheel index."""
 
-import functools
-import http.server
 import pathlib
 import shutil
 import sys
-import threading
 
 import pytest
+
+from tests.served_index import serve
 
 from .helpers import bin_dir
 from .helpers import run
@@ -62,12 +61,6 @@ def url(repository) -> str:
   return f'git+{repository.as_uri()}'
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-
-  def log_message(self, *args):
-    pass
-
-
 @pytest.fixture(scope='session')
 def served_index(repository, tmp_path_factory):
   """The wheel index of 1.36.1, built by the repository's own command and
@@ -83,13 +76,8 @@ def served_index(repository, tmp_path_factory):
       '1.36.1',
       cwd=repository,
   )
-  handler = functools.partial(_QuietHandler, directory=str(out))
-  server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
-  thread = threading.Thread(target=server.serve_forever, daemon=True)
-  thread.start()
-  yield f'http://127.0.0.1:{server.server_address[1]}/simple/'
-  server.shutdown()
-  server.server_close()
+  with serve(out) as served:
+    yield f'{served.url}simple/'
 
 
 @pytest.fixture
