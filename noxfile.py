@@ -122,7 +122,6 @@ def _stock_then_fork(session, release: str, pins: list[str], *pytest_args):
 @nox.session
 def fork(session):
   """Builds the fork's wheel into dist/ and prints its diff against upstream."""
-  session.install('pip')
   session.run('python', '-m', 'livefix', 'build', '--diff', *session.posargs)
 
 
@@ -136,7 +135,6 @@ def tooling(session):
 @nox.session
 def check(session):
   """Fetches, verifies and edits every supported release."""
-  session.install('pip')
   session.run('python', '-m', 'livefix', 'check', '--all')
 
 
