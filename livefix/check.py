@@ -68,13 +68,7 @@ def _ends_when(statement: ast.stmt, helper: str = _CLOSED) -> bool:
 
 def _flow_problems(text: str, family: families.Family) -> Iterator[str]:
   tree = ast.parse(text)
-  defined = {getattr(node, 'name', None) for node in tree.body} | {
-      target.id
-      for node in tree.body
-      if isinstance(node, ast.Assign)
-      for target in node.targets
-      if isinstance(target, ast.Name)
-  }
+  defined = source.defined_names(tree)
   for helper in snippets.helper_names(_flow.MODULE):
     if helper not in defined:
       yield f'no {helper}'

@@ -17,6 +17,18 @@ INDENT = '  '
 MAX_LINE = 80
 
 
+def defined_names(tree: ast.Module) -> set[str]:
+  """The names a module's top level defines: its functions, classes and
+  plainly assigned names."""
+  return {getattr(node, 'name', None) for node in tree.body} | {
+      target.id
+      for node in tree.body
+      if isinstance(node, ast.Assign)
+      for target in node.targets
+      if isinstance(target, ast.Name)
+  }
+
+
 class EditError(Exception):
   """The code an edit expects is not in the file."""
 
@@ -50,6 +62,13 @@ class Source:
   def end_of_line(self, lineno: int) -> int:
     """Offset just past the newline that ends line `lineno`."""
     return self._line_starts[lineno]
+
+  def start_of_definition(self, node: ast.stmt) -> int:
+    """Offset of the line a definition starts on: its first decorator's."""
+    decorators = getattr(node, 'decorator_list', [])
+    return self.start_of_line(
+        min([node.lineno] + [d.lineno for d in decorators])
+    )
 
   def span(self, node: ast.AST) -> tuple[int, int]:
     return (

@@ -51,10 +51,7 @@ def edit(text: str, family: Family) -> str:
     last = following[0]  # Its attribute docstring.
   attribute = snippets.definition(_MODULE, '_live_close_state', _CLASS)
   after_last = source.end_of_line(last.end_lineno)
-  first_line = min(
-      [context.lineno] + [d.lineno for d in context.decorator_list]
-  )
-  before_class = source.start_of_line(first_line)
+  before_class = source.start_of_definition(context)
   state = snippets.definition(_MODULE, STATE_CLASS)
   return source.apply(
       [

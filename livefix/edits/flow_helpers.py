@@ -15,6 +15,7 @@ import ast
 
 from .. import snippets
 from ..families import Family
+from ..source import defined_names
 from ..source import EditError
 from ..source import Source
 from ..source import Splice
@@ -56,24 +57,13 @@ def edit(text: str, family: Family) -> str:
   ):
     raise EditError('InvocationContext is not imported')
   names = snippets.helper_names(MODULE)
-  defined = {getattr(node, 'name', None) for node in source.tree.body} | {
-      target.id
-      for node in source.tree.body
-      if isinstance(node, ast.Assign)
-      for target in node.targets
-      if isinstance(target, ast.Name)
-  }
-  already = defined & set(names)
+  already = defined_names(source.tree) & set(names)
   if already:
     raise EditError(f'{", ".join(sorted(already))} already defined')
   owners = [
       _top_level(source.tree, find_function(source.tree, function))
       for function in (family.run_live, family.send, family.receive)
   ]
-  first = min(owners, key=lambda node: node.lineno)
-  first_line = min(
-      [first.lineno] + [d.lineno for d in getattr(first, 'decorator_list', [])]
-  )
-  at = source.start_of_line(first_line)
+  at = source.start_of_definition(min(owners, key=lambda node: node.lineno))
   helpers = '\n\n'.join(snippets.definition(MODULE, name) for name in names)
   return source.apply([Splice(at, at, helpers + '\n\n')])

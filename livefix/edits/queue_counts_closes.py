@@ -70,8 +70,7 @@ def edit(text: str, family: Family) -> str:
     at = source.start_of_line(statement.lineno)
     return Splice(at, at, block(_snippet(name), statement.col_offset))
 
-  first_line = min([init.lineno] + [d.lineno for d in init.decorator_list])
-  before_init = source.start_of_line(first_line)
+  before_init = source.start_of_definition(init)
   counter = snippets.definition(_MODULE, '_closes_made', _CLASS)
   splices = [
       Splice(
