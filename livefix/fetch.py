@@ -164,35 +164,47 @@ def _without_credentials(url: str) -> str:
   return parts._replace(netloc=parts.netloc.rpartition('@')[2]).geturl()
 
 
+def _get(index: str, name: str, dest: pathlib.Path) -> None:
+  """Downloads the file `name` of google-adk from the index at `index`."""
+  page_url = urllib.parse.urljoin(index, 'google-adk/')
+  with urllib.request.urlopen(
+      _request(page_url, index, _PAGE_TYPES), timeout=_TIMEOUT_S
+  ) as page:
+    files = _files(page.read(), page.headers.get_content_type())
+    page_url = page.url
+  if name not in files:
+    raise FetchError(f'{_without_credentials(page_url)} does not list {name}')
+  file_url = urllib.parse.urljoin(page_url, files[name]).partition('#')[0]
+  dest.mkdir(parents=True, exist_ok=True)
+  with urllib.request.urlopen(
+      _request(file_url, index, '*/*'), timeout=_TIMEOUT_S
+  ) as response, (dest / name).open('wb') as out:
+    shutil.copyfileobj(response, out)
+
+
 def download(release: str, dest: pathlib.Path) -> pathlib.Path:
   """Downloads the official wheel of `release` into `dest` from the index
-  the frontend was told to use (index_settings); returns it, verified."""
+  the frontend was told to use (index_settings); returns it, verified.
+  Raises FetchError, in one line that says what to do."""
   index = index_settings.configured()
   name = _official_name(release)
+  what_to_do = (
+      f'The build needs that wheel (sha256 {releases.wheel_sha256(release)}):'
+      ' check the network and the index setting, or put the wheel into'
+      f' {cache_dir()} (or set {CACHE_ENV_VAR}), then build again.'
+  )
+  if index.url is None:
+    raise FetchError(
+        f'{index.setting} forbids downloading {name}. {what_to_do}'
+    )
   base = index.url.rstrip('/') + '/'
-  page_url = urllib.parse.urljoin(base, 'google-adk/')
-  dest.mkdir(parents=True, exist_ok=True)
   try:
-    with urllib.request.urlopen(
-        _request(page_url, base, _PAGE_TYPES), timeout=_TIMEOUT_S
-    ) as page:
-      files = _files(page.read(), page.headers.get_content_type())
-      page_url = page.url
-    if name not in files:
-      raise FetchError(f'{_without_credentials(page_url)} does not list {name}')
-    file_url = urllib.parse.urljoin(page_url, files[name]).partition('#')[0]
-    with urllib.request.urlopen(
-        _request(file_url, base, '*/*'), timeout=_TIMEOUT_S
-    ) as response, (dest / name).open('wb') as out:
-      shutil.copyfileobj(response, out)
+    _get(base, name, dest)
   except (OSError, ValueError, KeyError, FetchError) as e:
     reason = getattr(e, 'reason', None) or e
     raise FetchError(
         f'could not download {name} from {_without_credentials(base)} (set'
-        f' by {index.setting}): {reason}. The build needs that wheel (sha256'
-        f' {releases.wheel_sha256(release)}): check the network and the'
-        f' index setting, or put the wheel into {cache_dir()} (or set'
-        f' {CACHE_ENV_VAR}), then build again.'
+        f' by {index.setting}): {reason}. {what_to_do}'
     ) from None
   verify(dest / name, release)
   return dest / name

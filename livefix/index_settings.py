@@ -17,7 +17,9 @@ PIP_BUILD_TRACKER for its builds, uv sets UV), later entries winning:
   read on Python 3.11 and later (tomllib).
 
 Extra indexes are not read: the build asks the one default index for the
-wheel. Without any setting, that is the public index.
+wheel. Without any setting, that is the public index. pip's `no-index` (in a
+file or as PIP_NO_INDEX), and uv's `offline` and `no-index` (in a file, or as
+UV_OFFLINE and UV_NO_INDEX), forbid the download: only a kept wheel builds.
 """
 
 from __future__ import annotations
@@ -35,10 +37,24 @@ PUBLIC = 'https://pypi.org/simple/'
 
 @dataclasses.dataclass(frozen=True)
 class Index:
-  """A PEP 503 index's base URL, and the setting it was read from."""
+  """A PEP 503 index's base URL, and the setting it was read from. No URL
+  where that setting forbids every index (pip's `no-index`, uv's `offline`
+  and `no-index`)."""
 
-  url: str
+  url: str | None
   setting: str
+
+
+# How pip and uv read a boolean from the environment.
+_TRUE = ('1', 'true', 'yes', 'on')
+
+
+def _flag(environ: Mapping[str, str], *variables: str) -> str | None:
+  """The first of `variables` that is set to true."""
+  for variable in variables:
+    if environ.get(variable, '').lower() in _TRUE:
+      return variable
+  return None
 
 
 def configured(environ: Mapping[str, str] = os.environ) -> Index:
@@ -97,7 +113,7 @@ def _pip_files(environ: Mapping[str, str]) -> list[pathlib.Path]:
 
 
 def _pip_index(environ: Mapping[str, str]) -> Index | None:
-  found = None
+  found = no_index = None
   for path in _pip_files(environ):
     parser = configparser.RawConfigParser()
     try:
@@ -108,9 +124,13 @@ def _pip_index(environ: Mapping[str, str]) -> Index | None:
       url = parser.get(section, 'index-url', fallback=None)
       if url:
         found = Index(url.strip(), str(path))
+      if parser.get(section, 'no-index', fallback='').lower() in _TRUE:
+        no_index = Index(None, str(path))
   if environ.get('PIP_INDEX_URL'):
     found = Index(environ['PIP_INDEX_URL'], 'PIP_INDEX_URL')
-  return found
+  if _flag(environ, 'PIP_NO_INDEX'):
+    no_index = Index(None, 'PIP_NO_INDEX')
+  return no_index or found
 
 
 def _uv_files(environ: Mapping[str, str]) -> Iterator[pathlib.Path]:
@@ -140,7 +160,7 @@ def _uv_default_index(settings: dict) -> str | None:
 
 
 def _uv_index(environ: Mapping[str, str]) -> Index | None:
-  found = None
+  found = offline = None
   try:
     import tomllib
   except ImportError:  # Python 3.10 and older: no TOML reader to hand.
@@ -153,7 +173,12 @@ def _uv_index(environ: Mapping[str, str]) -> Index | None:
     url = _uv_default_index(settings)
     if isinstance(url, str):
       found = Index(url, str(path))
+    if settings.get('offline') is True or settings.get('no-index') is True:
+      offline = Index(None, str(path))
   for variable in ('UV_INDEX_URL', 'UV_DEFAULT_INDEX'):
     if environ.get(variable):
       found = Index(environ[variable], variable)
-  return found
+  variable = _flag(environ, 'UV_OFFLINE', 'UV_NO_INDEX')
+  if variable:
+    offline = Index(None, variable)
+  return offline or found

@@ -92,6 +92,21 @@ def test_says_what_to_do_when_the_wheel_cannot_be_had(
   assert f'put the wheel into {empty_cache}' in message
 
 
+def test_an_offline_setting_leaves_the_index_alone(
+    empty_cache, local_index, tmp_path, monkeypatch
+):
+  monkeypatch.setenv('PIP_NO_INDEX', '1')
+
+  with pytest.raises(fetch.FetchError) as failed:
+    fetch.fetch('1.39.1', tmp_path)
+
+  assert str(failed.value).startswith(
+      'PIP_NO_INDEX forbids downloading google_adk-1.39.1-py3-none-any.whl.'
+  )
+  assert f'put the wheel into {empty_cache}' in str(failed.value)
+  assert local_index.requests == []
+
+
 def test_keeps_a_downloaded_wheel_and_then_needs_no_index(
     official, empty_cache, local_index, tmp_path
 ):

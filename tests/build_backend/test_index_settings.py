@@ -141,3 +141,31 @@ def test_pip_running_under_uv_run_is_pip(home):
   environ = {**home, **UV, **PIP, 'PIP_INDEX_URL': 'https://pip.example/s'}
 
   assert index_settings.configured(environ).setting == 'PIP_INDEX_URL'
+
+
+@pytest.mark.parametrize(
+    'frontend, variable',
+    [(PIP, 'PIP_NO_INDEX'), (UV, 'UV_OFFLINE'), (UV, 'UV_NO_INDEX')],
+)
+def test_offline_settings_forbid_every_index(home, frontend, variable):
+  environ = {**home, **frontend, 'PIP_INDEX_URL': 'https://a.example/simple'}
+  environ['UV_DEFAULT_INDEX'] = 'https://a.example/simple'
+
+  assert index_settings.configured({**environ, variable: 'false'}).url
+  assert index_settings.configured({**environ, variable: '1'}) == (
+      index_settings.Index(None, variable)
+  )
+
+
+def test_offline_in_a_file_forbids_every_index(home, tmp_path):
+  pip_conf = _write(
+      tmp_path / 'config' / 'pip' / 'pip.conf', '[install]\nno-index = yes\n'
+  )
+  uv_toml = _write(tmp_path / 'config' / 'uv' / 'uv.toml', 'offline = true\n')
+
+  assert index_settings.configured({**home, **PIP}) == index_settings.Index(
+      None, str(pip_conf)
+  )
+  assert index_settings.configured({**home, **UV}) == index_settings.Index(
+      None, str(uv_toml)
+  )
