@@ -115,9 +115,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _apply(args: argparse.Namespace) -> int:
   try:
-    changes = apply.apply(
-        args.tree, args.upstream, args.allow_dirty, args.pr
-    )
+    changes = apply.apply(args.tree, args.upstream, args.allow_dirty, args.pr)
   except (apply.ApplyError, *fork.ERRORS) as e:
     print(f'error: {e}', file=sys.stderr)
     return 1

@@ -156,7 +156,7 @@ def _pr_edits(tree: pathlib.Path, release: str, pr: str):
   family = families.family(release)
   if family is families.FAMILIES[0]:
     raise ApplyError(
-        f'the pull requests are for upstream\'s main (2.9.0 on), not'
+        f"the pull requests are for upstream's main (2.9.0 on), not"
         f' google-adk {release}: apply the whole fix without --pr.'
     )
   has_fix = context_shares_close_state.STATE_CLASS in (
@@ -236,7 +236,7 @@ def _copy_pr_tests(tree: pathlib.Path, release: str, pr: str) -> list[Change]:
     theirs = _pr_test_path(ours.relative_to(folder), release)
     target = tree / 'tests' / theirs
     if target.exists():
-      raise ApplyError(f'{target} exists already: it is not this tree\'s own.')
+      raise ApplyError(f"{target} exists already: it is not this tree's own.")
     target.parent.mkdir(parents=True, exist_ok=True)
     new = ours.read_text()
     target.write_text(new)

@@ -13,8 +13,8 @@ from types import ModuleType
 from typing import Callable
 
 from . import context_shares_close_state
-from . import flow_every_normal_closure
 from . import flow_ends_on_client_close
+from . import flow_every_normal_closure
 from . import flow_hand_over_ends_at_close
 from . import flow_helpers
 from . import flow_ignores_go_away_after_close

@@ -4,7 +4,6 @@ Inserted on its own, so that the pull request for upstream's main that
 widens the normal closures is one change (`livefix.edits.PULL_REQUESTS`).
 """
 
-# The close codes websockets counts as a normal closure (`ConnectionClosedOK`):
-# 1000 (normal), 1001 (going away) and 1005 (a close frame without a status
-# code). A server may end the client's close with any of them.
+# The close codes websockets counts as a normal closure: 1000 (normal), 1001
+# (going away) and 1005 (a close frame without a status code).
 _NORMAL_CLOSURE_CODES = (1000, 1001, 1005)
