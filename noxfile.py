@@ -11,14 +11,18 @@ Vertex AI path for one release and one cell of the google-genai matrix.
 """
 
 import pathlib
+import re
 import shutil
 import sys
 import tarfile
+from xml.etree import ElementTree
 
 import nox
 
 # The release table and versions come from the build package itself.
-sys.path.insert(0, str(pathlib.Path(__file__).parent))
+ROOT = pathlib.Path(__file__).parent
+sys.path.insert(0, str(ROOT))
+from livefix import edits
 from livefix import releases
 
 nox.options.default_venv_backend = 'uv|virtualenv'
@@ -152,14 +156,47 @@ def installers(session):
   )
 
 
+def _upstream_pin(pyproject: pathlib.Path, name: str) -> str:
+  """The `name==X` pin of upstream's development requirements."""
+  (pin,) = set(re.findall(rf'"({name}==[^"]+)"', pyproject.read_text()))
+  return pin
+
+
+def _pull_request_tree(session, downloads: pathlib.Path, pr: str):
+  """A fresh unpacked sdist with the pull requests `pr` goes on top of."""
+  tree = downloads / pr / f'google_adk-{releases.DEFAULT}'
+  shutil.rmtree(tree.parent, ignore_errors=True)
+  with tarfile.open(downloads / f'{tree.name}.tar.gz') as sdist:
+    sdist.extractall(tree.parent, filter='data')
+  after = edits.PULL_REQUESTS[pr].after
+  if after:
+    session.run('python', '-m', 'livefix', 'apply', str(tree), '--pr', after)
+  return tree
+
+
+def _install_tree(session, tree: pathlib.Path) -> None:
+  """Installs `tree` in place of the google-adk installed."""
+  # uv reuses a wheel built from the same path while pyproject.toml keeps its
+  # time stamp, which the archive restores: build this tree afresh.
+  (tree / 'pyproject.toml').touch()
+  session.install('--force-reinstall', '--no-deps', str(tree))
+
+
+def _failed_and_total(junit: pathlib.Path) -> tuple[int, int]:
+  suite = ElementTree.parse(junit).getroot().find('testsuite')
+  return int(suite.get('failures')) + int(suite.get('errors')), int(
+      suite.get('tests')
+  )
+
+
 @nox.session
 def upstream_tree(session):
-  """Applies the fix to upstream's sdist, installs that tree and runs the
-  tests `apply` copied into it, as a pull request's reviewer would."""
+  """For each pull request for upstream's main, on upstream's sdist: its
+  tests fail on the tree without it (every one) and pass on the tree with it,
+  installed; upstream's formatters find nothing to change in what it
+  changed."""
+  downloads = pathlib.Path(session.create_tmp()).resolve()
   session.install('pip')
-  downloads = pathlib.Path(session.create_tmp())
-  tree = downloads / f'google_adk-{releases.DEFAULT}'
-  shutil.rmtree(tree, ignore_errors=True)
   session.run(
       'python',
       '-m',
@@ -171,15 +208,49 @@ def upstream_tree(session):
       str(downloads),
       f'google-adk=={releases.DEFAULT}',
   )
-  with tarfile.open(f'{tree}.tar.gz') as sdist:
-    sdist.extractall(downloads, filter='data')
-  session.run('python', '-m', 'livefix', 'apply', str(tree))
-  # uv reuses a wheel built from the same path while pyproject.toml keeps its
-  # time stamp, which the archive restores: build this tree afresh.
-  (tree / 'pyproject.toml').touch()
-  session.install(str(tree), 'pytest', 'pytest-asyncio')
-  session.chdir(tree)
-  session.run('pytest', 'tests/unittests', *session.posargs)
+  with tarfile.open(
+      downloads / f'google_adk-{releases.DEFAULT}.tar.gz'
+  ) as sdist:
+    pyproject = downloads / 'pyproject.toml'
+    pyproject.write_bytes(
+        sdist.extractfile(
+            f'google_adk-{releases.DEFAULT}/pyproject.toml'
+        ).read()
+    )
+  stock = f'google-adk=={releases.DEFAULT}'
+  session.install(
+      stock,
+      'pytest>=9,<10',
+      'pytest-asyncio',
+      _upstream_pin(pyproject, 'pyink'),
+      _upstream_pin(pyproject, 'isort'),
+  )
+  for pr in edits.PULL_REQUESTS:
+    tree = _pull_request_tree(session, downloads, pr)
+    # The tree without the pull request, installed: stock from the index, or
+    # the tree with the pull request it goes on top of.
+    if edits.PULL_REQUESTS[pr].after:
+      _install_tree(session, tree)
+    else:
+      session.install('--force-reinstall', '--no-deps', stock)
+    stat = session.run(
+        'python', '-m', 'livefix', 'apply', str(tree), '--pr', pr, silent=True
+    )
+    print(stat)
+    changed = [line.split('|')[0].strip() for line in stat.splitlines()]
+    added_tests = [path for path in changed if path.startswith('tests/')]
+    session.chdir(tree)
+    junit = downloads / f'{pr}.xml'
+    pytest = ['pytest', '-p', 'no:cacheprovider', f'--junitxml={junit}']
+    session.run(*pytest, *added_tests, success_codes=[1])
+    failed, total = _failed_and_total(junit)
+    if failed != total:
+      session.error(f'{pr}: {total - failed} of {total} tests pass without it')
+    _install_tree(session, tree)
+    session.run(*pytest, *added_tests)
+    session.run('pyink', '--check', *changed)
+    session.run('isort', '--check-only', *changed)
+    session.chdir(ROOT)
 
 
 @nox.session

@@ -12,6 +12,7 @@ import tempfile
 from . import apply
 from . import buildapi
 from . import check
+from . import edits
 from . import folders
 from . import fork
 from . import index
@@ -61,6 +62,14 @@ def main(argv: list[str] | None = None) -> int:
       action='store_true',
       help='apply to a git checkout with uncommitted changes',
   )
+  applies.add_argument(
+      '--pr',
+      choices=list(edits.PULL_REQUESTS),
+      help=(
+          "one pull request for upstream's main (2.9.0 on) and its tests"
+          ' (default: the whole fix)'
+      ),
+  )
   indexes = commands.add_parser(
       'index',
       help='build the fork of releases into a PEP 503 simple index',
@@ -106,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _apply(args: argparse.Namespace) -> int:
   try:
-    changes = apply.apply(args.tree, args.upstream, args.allow_dirty)
+    changes = apply.apply(args.tree, args.upstream, args.allow_dirty, args.pr)
   except (apply.ApplyError, *fork.ERRORS) as e:
     print(f'error: {e}', file=sys.stderr)
     return 1

@@ -1,10 +1,12 @@
 """Applies the fix to an upstream source tree, for a pull request.
 
 The tree is a git checkout of adk-python at a release, or an unpacked
-google-adk sdist: both keep the package under `src/google/adk/`. The fix's
-unit tests come along, adapted to the tree: the release table they consult
-moves beside them, and the `needs_fix` marks, which only this repository's
-stock runs read, are dropped.
+google-adk sdist: both keep the package under `src/google/adk/`. The whole
+fix brings this repository's unit tests along, adapted to the tree: the
+release table they consult moves beside them, and the `needs_fix` marks,
+which only this repository's stock runs read, are dropped. One pull request
+for upstream's main (`--pr`) brings its own tests, written for upstream's
+tree as they are.
 """
 
 from __future__ import annotations
@@ -20,7 +22,12 @@ from . import releases
 from . import source
 from .edits import context_shares_close_state
 
-_TESTS = pathlib.Path(__file__).resolve().parent.parent / 'tests'
+_ROOT = pathlib.Path(__file__).resolve().parent.parent
+_TESTS = _ROOT / 'tests'
+# Each pull request's tests, by its name, laid out as in upstream's tests/.
+_PR_TESTS = _ROOT / 'contributing' / 'upstream_tests'
+# The files of tests of the live flow module start with this.
+_FLOW_TESTS = 'test_live_llm_flow'
 # What stock does on each release, as our tests import it, and as the copied
 # tests import it from beside them.
 _RELEASE_TABLE = 'tests.upstream_behaviour'
@@ -143,31 +150,103 @@ def _change(path: str, old: str, new: str) -> Change:
   return Change(path, len(added), len(removed))
 
 
+def _pr_edits(tree: pathlib.Path, release: str, pr: str):
+  """The edits of pull request `pr`; refuses a tree it does not fit."""
+  request = edits.PULL_REQUESTS[pr]
+  family = families.family(release)
+  if family is families.FAMILIES[0]:
+    raise ApplyError(
+        f"the pull requests are for upstream's main (2.9.0 on), not"
+        f' google-adk {release}: apply the whole fix without --pr.'
+    )
+  has_fix = context_shares_close_state.STATE_CLASS in (
+      (tree / 'src' / family.context).read_text()
+  )
+  if request.after and not has_fix:
+    raise ApplyError(
+        f'--pr {pr} goes on top of --pr {request.after}: apply that first.'
+    )
+  return request.edits
+
+
+def _pr_test_path(relative: pathlib.Path, release: str) -> pathlib.Path:
+  """Where a pull request's test goes in the tree: as kept here (upstream's
+  layout from 2.11), but tests of the live flow beside the flow module's in
+  2.9 and 2.10."""
+  flow = pathlib.PurePath(families.family(release).flow)
+  if relative.name.startswith(_FLOW_TESTS):
+    folder = flow.parent.relative_to('google/adk')
+    return pathlib.Path('unittests', folder, relative.name)
+  return relative
+
+
 def apply(
-    tree: pathlib.Path, release: str | None = None, allow_dirty: bool = False
+    tree: pathlib.Path,
+    release: str | None = None,
+    allow_dirty: bool = False,
+    pr: str | None = None,
 ) -> list[Change]:
-  """Edits the tree's files and adds the tests; returns what changed."""
+  """Edits the tree's files and adds the tests; returns what changed.
+
+  Without `pr`, the whole fix and this repository's unit tests; with it, the
+  edits of that pull request (`edits.PULL_REQUESTS`) and its tests from
+  `contributing/upstream_tests/`.
+  """
   release = release or tree_release(tree)
   releases.wheel_sha256(release)  # Refuses unsupported releases.
   if not allow_dirty:
     _refuse_dirty(tree)
   package = tree / 'src'
-  context = (package / families.family(release).context).read_text()
-  if context_shares_close_state.STATE_CLASS in context:
-    raise ApplyError(
-        f'this google-adk {release} tree already has the fix: there is'
-        ' nothing to apply.'
-    )
+  if pr:
+    chosen = _pr_edits(tree, release, pr)
+  else:
+    context = (package / families.family(release).context).read_text()
+    if context_shares_close_state.STATE_CLASS in context:
+      raise ApplyError(
+          f'this google-adk {release} tree already has the fix: there is'
+          ' nothing to apply.'
+      )
+    chosen = edits.EDITS
   pristine = {}
 
   def read(path: str) -> str:
     pristine[path] = (package / path).read_text()
     return pristine[path]
 
+  try:
+    edited = edits.apply(read, release, chosen)
+  except source.EditError as e:
+    if pr:
+      raise ApplyError(f'--pr {pr}: {e}') from None
+    raise
   changes = []
-  for path, text in edits.apply(read, release).items():
+  for path, text in edited.items():
     (package / path).write_text(text)
     changes.append(_change(f'src/{path}', pristine[path], text))
+  if pr:
+    return changes + _copy_pr_tests(tree, release, pr)
+  return changes + _copy_tests(tree)
+
+
+def _copy_pr_tests(tree: pathlib.Path, release: str, pr: str) -> list[Change]:
+  """Copies pull request `pr`'s tests, as they are, into the tree."""
+  changes = []
+  folder = _PR_TESTS / pr
+  for ours in sorted(folder.rglob('test_*.py')):
+    theirs = _pr_test_path(ours.relative_to(folder), release)
+    target = tree / 'tests' / theirs
+    if target.exists():
+      raise ApplyError(f"{target} exists already: it is not this tree's own.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    new = ours.read_text()
+    target.write_text(new)
+    changes.append(_change(f'tests/{theirs}', '', new))
+  return changes
+
+
+def _copy_tests(tree: pathlib.Path) -> list[Change]:
+  """Copies this repository's unit tests into the tree, adapted to it."""
+  changes = []
   for ours, theirs in _TEST_FILES.items():
     target = tree / 'tests' / theirs
     # The copied tests import their release table relatively: every folder

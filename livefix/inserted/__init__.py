@@ -1,4 +1,5 @@
-"""The code the fix inserts into upstream's modules, one module per target.
+"""The code the fix inserts into upstream's modules, one module per target
+(and one for what a pull request of its own replaces).
 
 Each module here is ordinary Python, formatted and linted like the rest of
 the tree. Its top-level definitions go into the target module as they are

@@ -21,9 +21,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger('google_adk.' + __name__)
 
-# The close codes websockets counts as a normal closure: 1000 (normal), 1001
-# (going away) and 1005 (a close frame without a status code).
-_NORMAL_CLOSURE_CODES = (1000, 1001, 1005)
+# The close code that ends a live run quietly without a handle upstream, and
+# so after the client's close too: 1000 (normal). See
+# `live_flow_normal_closures` for the others websockets counts as normal.
+_NORMAL_CLOSURE_CODES = (1000,)
 
 
 def _is_normal_closure(error: Exception) -> bool:

@@ -155,3 +155,75 @@ def test_command_prints_a_stat_or_the_reason(sdist_tree, capsys):
   assert ' src/google/adk/agents/live_request_queue.py ' in stat
   assert '| +' in stat
   assert 'already has the fix' in capsys.readouterr().err
+
+
+_PR_TESTS = {
+    'agent-tree': {
+        'tests/unittests/live/test_live_llm_flow_client_close.py',
+        'tests/unittests/streaming/test_live_close_agent_tree.py',
+    },
+    'normal-closures': {
+        'tests/unittests/live/test_live_llm_flow_normal_closures.py',
+    },
+}
+_FLOW = 'src/google/adk/live/_live_llm_flow.py'
+
+
+def test_pull_requests_together_make_the_whole_fix(sdist_tree):
+  tree = sdist_tree('2.13.0')
+  before = _files(tree)
+
+  agent_tree = apply.apply(tree, pr='agent-tree')
+  normal_closures = apply.apply(tree, pr='normal-closures')
+
+  after = _files(tree)
+  assert {c.path for c in agent_tree} == (
+      _EDITED['2.13.0'] | _PR_TESTS['agent-tree']
+  )
+  assert {c.path for c in normal_closures} == (
+      {_FLOW} | _PR_TESTS['normal-closures']
+  )
+  assert set(after) - set(before) == set().union(*_PR_TESTS.values())
+  whole = edits.apply(lambda path: before[f'src/{path}'].decode(), '2.13.0')
+  for path, text in whole.items():
+    assert after[f'src/{path}'].decode() == text
+  for path in set().union(*_PR_TESTS.values()):
+    assert after[path].startswith(b'# Copyright 2026 Google LLC\n'), path
+
+
+def test_agent_tree_counts_only_what_upstream_counts_as_normal(sdist_tree):
+  tree = sdist_tree('2.13.0')
+
+  apply.apply(tree, pr='agent-tree')
+
+  assert '_NORMAL_CLOSURE_CODES = (1000,)\n' in (tree / _FLOW).read_text()
+
+
+def test_flow_tests_go_beside_the_flow_module_of_2_9(sdist_tree):
+  tree = sdist_tree('2.9.0')
+
+  changes = apply.apply(tree, pr='agent-tree')
+
+  assert {c.path for c in changes if c.path.startswith('tests/')} == {
+      'tests/unittests/flows/llm_flows/test_live_llm_flow_client_close.py',
+      'tests/unittests/streaming/test_live_close_agent_tree.py',
+  }
+
+
+@pytest.mark.parametrize(
+    'release, pr, message',
+    [
+        ('1.39.1', 'agent-tree', 'without --pr'),
+        ('2.13.0', 'normal-closures', 'apply that first'),
+    ],
+)
+def test_a_pull_request_refuses_a_tree_it_does_not_fit(
+    release, pr, message, sdist_tree
+):
+  tree = sdist_tree(release)
+  before = _files(tree)
+
+  with pytest.raises(apply.ApplyError, match=message):
+    apply.apply(tree, pr=pr)
+
+  assert _files(tree) == before

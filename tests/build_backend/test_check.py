@@ -12,6 +12,7 @@ from livefix import fork
 from livefix.edits import _flow
 from livefix.edits import context_shares_close_state
 from livefix.edits import flow_ends_on_client_close
+from livefix.edits import flow_every_normal_closure
 from livefix.edits import flow_hand_over_ends_at_close
 from livefix.edits import flow_helpers
 from livefix.edits import flow_ignores_go_away_after_close
@@ -24,13 +25,17 @@ from .helpers import RELEASES
 
 
 def _fork_without(release, upstream_wheel, pristine, left_out):
-  """The fork of `release` with every edit but `left_out` applied."""
+  """The fork of `release` with every edit but `left_out` (and the edit that
+  changes what it inserts) applied."""
   family = families.family(release)
+  skipped = {left_out}
+  if left_out is flow_helpers:
+    skipped.add(flow_every_normal_closure)
   texts = {}
   for edit in edits.EDITS:
     path = getattr(family, edit.TARGET)
     text = texts.get(path) or pristine(release, path)
-    texts[path] = text if edit is left_out else edit.edit(text, family)
+    texts[path] = text if edit in skipped else edit.edit(text, family)
   originals = {path: pristine(release, path) for path in texts}
   return fork.Fork(release, upstream_wheel(release), originals, texts)
 

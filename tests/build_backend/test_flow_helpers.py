@@ -41,8 +41,9 @@ def _owners(family: families.Family) -> set[str]:
   }
 
 
-def _helpers() -> dict:
-  """The helpers as `livefix/inserted/` defines them, run on their own."""
+def _helpers(widened: bool = True) -> dict:
+  """The helpers as `livefix/inserted/` defines them, run on their own; with
+  the normal closures widened, as the whole fix has them."""
   namespace = {
       'ConnectionClosed': ConnectionClosed,
       'ConnectionClosedOK': ConnectionClosedOK,
@@ -53,6 +54,13 @@ def _helpers() -> dict:
         _flow.MODULE, name
     )
     exec(compile(code, f'livefix/inserted/{name}', 'exec'), namespace)
+  if widened:
+    exec(
+        snippets.definition(
+            'live_flow_normal_closures', '_NORMAL_CLOSURE_CODES'
+        ),
+        namespace,
+    )
   return namespace
 
 
@@ -131,6 +139,22 @@ def test_inserts_helpers_before_the_live_functions(release, pristine):
 )
 def test_tells_a_normal_closure(error, normal):
   assert _helpers()['_is_normal_closure'](error) is normal
+
+
+@pytest.mark.parametrize(
+    'error',
+    [
+        ConnectionClosed(Close(1001, ''), None),
+        ConnectionClosed(Close(1005, ''), None),
+        errors.APIError(1001, {'message': 'going away'}),
+        errors.APIError(1005, {'message': 'no status'}),
+    ],
+)
+def test_before_the_widening_only_what_upstream_counts_is_normal(error):
+  helpers = _helpers(widened=False)
+
+  assert helpers['_is_normal_closure'](error) is False
+  assert helpers['_is_normal_closure'](errors.APIError(1000, {})) is True
 
 
 @pytest.mark.parametrize('close_taken', [True, False])
