@@ -3,8 +3,9 @@
 `flow_helpers` counts only close code 1000 as normal, the one code upstream
 (2.7 on) already ends a run on without a handle. websockets also counts 1001
 (going away) and 1005 (a close frame without a status code) as normal, and a
-server may answer the client's close with either: this edit puts them in
-`_NORMAL_CLOSURE_CODES`, its comment included.
+server may answer the client's close with either: this edit replaces the
+assignment of `_NORMAL_CLOSURE_CODES` with the one in
+`livefix/inserted/live_flow_normal_closures.py`, whose comment says why.
 """
 
 from __future__ import annotations
@@ -34,11 +35,7 @@ def edit(text: str, family: Family) -> str:
   if len(assignments) != 1:
     raise EditError(f'{_NAME} is not assigned once at module level')
   (assignment,) = assignments
-  lines = text.splitlines(keepends=True)
-  first = assignment.lineno
-  while first > 1 and lines[first - 2].startswith('#'):
-    first -= 1
-  start = source.start_of_line(first)
+  start = source.start_of_line(assignment.lineno)
   end = source.end_of_line(assignment.end_lineno)
   widened = snippets.definition(_MODULE, _NAME)
   return source.apply([Splice(start, end, widened)])

@@ -21,9 +21,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger('google_adk.' + __name__)
 
-# The close code that ends a live run quietly without a handle upstream, and
-# so after the client's close too: 1000 (normal). See
-# `live_flow_normal_closures` for the others websockets counts as normal.
 _NORMAL_CLOSURE_CODES = (1000,)
 
 
