@@ -159,6 +159,8 @@ def test_command_prints_a_stat_or_the_reason(sdist_tree, capsys):
 
 _PR_TESTS = {
     'agent-tree': {
+        'tests/unittests/agents/test_invocation_context_live_close.py',
+        'tests/unittests/agents/test_live_request_queue_close.py',
         'tests/unittests/live/test_live_llm_flow_client_close.py',
         'tests/unittests/streaming/test_live_close_agent_tree.py',
     },
@@ -205,6 +207,8 @@ def test_flow_tests_go_beside_the_flow_module_of_2_9(sdist_tree):
   changes = apply.apply(tree, pr='agent-tree')
 
   assert {c.path for c in changes if c.path.startswith('tests/')} == {
+      'tests/unittests/agents/test_invocation_context_live_close.py',
+      'tests/unittests/agents/test_live_request_queue_close.py',
       'tests/unittests/flows/llm_flows/test_live_llm_flow_client_close.py',
       'tests/unittests/streaming/test_live_close_agent_tree.py',
   }
