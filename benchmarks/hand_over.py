@@ -28,8 +28,8 @@ BUILDS = {
     f'upstream {RELEASE}': [f'google-adk=={RELEASE}'],
 }
 _VENVS = {
-    f'fork {RELEASE}': 'fork',
-    f'upstream {RELEASE}': f'upstream-{RELEASE}',
+    f'fork {RELEASE}': f'bench-fork-{RELEASE}',
+    f'upstream {RELEASE}': f'bench-upstream-{RELEASE}',
 }
 
 

@@ -37,6 +37,12 @@ BUILDS = {
     'stock': [f'google-adk=={STOCK}'],
     FIX: [f'google-adk=={UPSTREAM_FIX}'],
 }
+# Each build's environment, under .venv-demo/ as the demo's.
+VENVS = {
+    'fork': f'bench-fork-{STOCK}',
+    'stock': f'bench-stock-{STOCK}',
+    FIX: f'bench-{FIX}',
+}
 # What sessions.py needs beside the build: the endpoint's certificates, and
 # the end-to-end tests' application, which reads pytest marks.
 SESSION_REQUIREMENTS = ['trustme', 'pytest', 'packaging']
@@ -104,7 +110,7 @@ def main() -> None:
       'reconnects': -(-args.reconnect_sessions // args.rounds),
   }
   pythons = {
-      name: environment(name, [*req, *SESSION_REQUIREMENTS])
+      name: environment(VENVS[name], [*req, *SESSION_REQUIREMENTS])
       for name, req in BUILDS.items()
   }
   results = {

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import importlib.metadata
 import json
 import logging
 import os
@@ -159,10 +158,7 @@ def main() -> None:
       if args.vertex
       else 'gemini-live-2.5-flash-preview'
   )
-  measured = asyncio.run(_run(args))
-  measured['build'] = importlib.metadata.version('google-adk')
-  measured['genai'] = importlib.metadata.version('google-genai')
-  print(json.dumps(measured))
+  print(json.dumps(asyncio.run(_run(args))))
 
 
 if __name__ == '__main__':
