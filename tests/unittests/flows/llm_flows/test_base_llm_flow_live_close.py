@@ -44,9 +44,13 @@ from tests.upstream_behaviour import resumes_after
 
 pytestmark = needs_working_run_live
 
-# How long a run may take to end once nothing more is expected of it. The fake
+# How long a run may take to end once the queue is closed. The fake
 # connections answer at once, so this only bounds a run that never ends.
 _END_TIMEOUT = 2.0
+# How long a run may take before that, or to end without a close: the first
+# run in a process imports much of ADK and google-genai on its way (2.2 s on
+# 2.13.0, stock and fork alike).
+_RUN_TIMEOUT = 30.0
 _AGENT_NAME = 'live_agent'
 
 
@@ -220,6 +224,13 @@ class _LiveRun:
         else None
     )
     self._session = None
+    self._closed = asyncio.Event()
+
+  def close(self):
+    """Closes the queue, as the application does; the end is timed from
+    here."""
+    self.queue.close()
+    self._closed.set()
 
   async def _consume(self, close_when: Optional[Callable[[Event], bool]]):
     if self._session is None:
@@ -234,25 +245,45 @@ class _LiveRun:
     ):
       self.events.append(event)
       if close_when and close_when(event):
-        self.queue.close()
+        self.close()
 
   async def until_end(
       self, close_when: Optional[Callable[[Event], bool]] = _has_text
   ):
-    """Runs to the end; fails the test if the run does not end by itself."""
+    """Runs to the end; fails the test if the run does not end by itself:
+    within _END_TIMEOUT of close(), or of _RUN_TIMEOUT without one."""
+    run = asyncio.create_task(self._consume(close_when))
+    closed = asyncio.create_task(self._closed.wait())
     try:
-      await asyncio.wait_for(self._consume(close_when), _END_TIMEOUT)
-    except asyncio.TimeoutError:
-      pytest.fail(
-          f'run_live() had not ended {_END_TIMEOUT}s after close(); connects'
-          f' so far: {self.llm.connects}'
+      await asyncio.wait(
+          [run, closed],
+          timeout=_RUN_TIMEOUT,
+          return_when=asyncio.FIRST_COMPLETED,
       )
+      if closed.done():
+        await asyncio.wait([run], timeout=_END_TIMEOUT)
+      if not run.done():
+        waited = (
+            f'{_END_TIMEOUT}s after close()'
+            if closed.done()
+            else f'{_RUN_TIMEOUT}s, with no close()'
+        )
+        pytest.fail(
+            f'run_live() had not ended {waited}; connects so far:'
+            f' {self.llm.connects}'
+        )
+      run.result()  # The run's own error, if it raised one.
+    finally:
+      for task in (run, closed):
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+          await task
 
   async def until_connects(self, count: int):
     """Runs until the model has been connected `count` times, then stops."""
     task = asyncio.create_task(self._consume(close_when=None))
     try:
-      for _ in range(int(_END_TIMEOUT / 0.01)):
+      for _ in range(int(_RUN_TIMEOUT / 0.01)):
         if len(self.llm.connects) >= count or task.done():
           break
         await asyncio.sleep(0.01)
@@ -434,7 +465,7 @@ async def test_close_during_reconnect_closes_new_connection(caplog):
 
   def close_during_second_connect(number: int):
     if number == 2:
-      run.queue.close()
+      run.close()
 
   llm.before_connect = close_during_second_connect
 
@@ -469,7 +500,7 @@ def _closes_later(run: _LiveRun, delay: float) -> Callable[[Event], bool]:
 
   def close_when(event: Event) -> bool:
     if _transfers(event):
-      asyncio.get_running_loop().call_later(delay, run.queue.close)
+      asyncio.get_running_loop().call_later(delay, run.close)
     return False
 
   return close_when
@@ -665,7 +696,7 @@ async def test_tool_error_after_close_keeps_stocks_error_record(
 
   def look_up_order() -> dict:
     """Fails after the application closed the queue."""
-    run.queue.close()
+    run.close()
     raise RuntimeError('backend down')
 
   connection = _FakeConnection(
