@@ -162,12 +162,18 @@ def _upstream_pin(pyproject: pathlib.Path, name: str) -> str:
   return pin
 
 
-def _pull_request_tree(session, downloads: pathlib.Path, pr: str):
-  """A fresh unpacked sdist with the pull requests `pr` goes on top of."""
-  tree = downloads / pr / f'google_adk-{releases.DEFAULT}'
+def _fresh_tree(downloads: pathlib.Path, folder: str) -> pathlib.Path:
+  """Upstream's sdist, unpacked afresh into `downloads/folder`."""
+  tree = downloads / folder / f'google_adk-{releases.DEFAULT}'
   shutil.rmtree(tree.parent, ignore_errors=True)
   with tarfile.open(downloads / f'{tree.name}.tar.gz') as sdist:
     sdist.extractall(tree.parent, filter='data')
+  return tree
+
+
+def _pull_request_tree(session, downloads: pathlib.Path, pr: str):
+  """A fresh unpacked sdist with the pull requests `pr` goes on top of."""
+  tree = _fresh_tree(downloads, pr)
   after = edits.PULL_REQUESTS[pr].after
   if after:
     session.run('python', '-m', 'livefix', 'apply', str(tree), '--pr', after)
@@ -194,7 +200,8 @@ def upstream_tree(session):
   """For each pull request for upstream's main, on upstream's sdist: its
   tests fail on the tree without it (every one) and pass on the tree with it,
   installed; upstream's formatters find nothing to change in what it
-  changed."""
+  changed. Then the whole fix applied there, with this repository's unit
+  tests, which pass there unchanged."""
   downloads = pathlib.Path(session.create_tmp()).resolve()
   session.install('pip')
   session.run(
@@ -251,6 +258,20 @@ def upstream_tree(session):
     session.run('pyink', '--check', *changed)
     session.run('isort', '--check-only', *changed)
     session.chdir(ROOT)
+  # The whole fix, as the pull request for a 1.x line makes it: the unit
+  # tests apply copies there run unchanged (docs/contributing.md).
+  tree = _fresh_tree(downloads, 'whole-fix')
+  stat = session.run('python', '-m', 'livefix', 'apply', str(tree), silent=True)
+  print(stat)
+  copied = [
+      path
+      for path in (line.split('|')[0].strip() for line in stat.splitlines())
+      if pathlib.PurePath(path).name.startswith('test_')
+  ]
+  _install_tree(session, tree)
+  session.chdir(tree)
+  session.run('pytest', '-p', 'no:cacheprovider', *copied)
+  session.chdir(ROOT)
 
 
 @nox.session
