@@ -25,27 +25,13 @@ from . import queue_counts_closes
 from .. import families
 from ..source import EditError
 
-EDITS = (
-    queue_counts_closes,
-    context_shares_close_state,
-    flow_helpers,
-    # Before the connection guard, whose own pause it would take for one.
-    flow_hand_over_ends_at_close,
-    flow_no_connection_after_close,
-    flow_ends_on_client_close,
-    flow_send_records_close,
-    flow_receive_ends_after_close,
-    flow_ignores_go_away_after_close,
-    flow_every_normal_closure,
-)
-
 
 @dataclasses.dataclass(frozen=True)
 class PullRequest:
-  """A subset of `EDITS`, one pull request for upstream's main (2.9 on).
+  """A subset of the edits, one pull request for upstream's main (2.9 on).
 
   Attributes:
-    edits: The edits it makes, in `EDITS`' order.
+    edits: The edits it makes, in the order they apply.
     after: The pull request whose edits the tree must have already, if any.
   """
 
@@ -53,7 +39,7 @@ class PullRequest:
   after: str | None = None
 
 
-# What upstream lacks from 2.9, one concern each.
+# What upstream lacks from 2.9, one concern each, in the order they apply.
 PULL_REQUESTS = {
     # No connection after the client's close anywhere in the agent tree, and
     # a reused queue's next run resumes after a drop; normal means 1000 only,
@@ -63,6 +49,8 @@ PULL_REQUESTS = {
             queue_counts_closes,
             context_shares_close_state,
             flow_helpers,
+            # Before the connection guard, whose own pause it would take for
+            # one.
             flow_hand_over_ends_at_close,
             flow_no_connection_after_close,
             flow_ends_on_client_close,
@@ -76,6 +64,8 @@ PULL_REQUESTS = {
         (flow_every_normal_closure,), after='agent-tree'
     ),
 }
+# The whole fix: every pull request's edits, in order.
+EDITS = tuple(edit for pr in PULL_REQUESTS.values() for edit in pr.edits)
 
 
 def paths(release: str, chosen=EDITS) -> dict[str, str]:

@@ -22,3 +22,12 @@ def run(*command, **options) -> subprocess.CompletedProcess:
 
 def bin_dir(venv: pathlib.Path) -> pathlib.Path:
   return venv / ('Scripts' if os.name == 'nt' else 'bin')
+
+
+def installed(python: pathlib.Path) -> str:
+  """The version of google-adk installed for `python`."""
+  return run(
+      python,
+      '-c',
+      'from importlib.metadata import version; print(version("google-adk"))',
+  ).stdout.strip()

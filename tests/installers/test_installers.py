@@ -15,6 +15,7 @@ from livefix import folders
 from livefix import releases
 
 from .helpers import bin_dir
+from .helpers import installed
 from .helpers import run
 
 UV = (sys.executable, '-m', 'uv')
@@ -24,21 +25,13 @@ def _folder_url(url: str, release: str) -> str:
   return f'google-adk @ {url}#subdirectory={folders.FOLDER}/{release}'
 
 
-def _installed(python: pathlib.Path) -> str:
-  return run(
-      python,
-      '-c',
-      'from importlib.metadata import version; print(version("google-adk"))',
-  ).stdout.strip()
-
-
 def _assert_consistent_pip(python: pathlib.Path, release: str) -> None:
-  assert _installed(python) == releases.fork_version(release)
+  assert installed(python) == releases.fork_version(release)
   run(python, '-m', 'pip', 'check')
 
 
 def _assert_consistent_uv(python: pathlib.Path, release: str) -> None:
-  assert _installed(python) == releases.fork_version(release)
+  assert installed(python) == releases.fork_version(release)
   run(*UV, 'pip', 'check', '--python', python)
 
 

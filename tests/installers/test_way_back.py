@@ -5,23 +5,15 @@ Over the fork, `google-adk==X` keeps it: its `X+livefix.N` satisfies the pin.
 with pip even while the fork's wheel index is configured.
 """
 
-import pathlib
 import sys
 
 from livefix import releases
 
+from .helpers import installed
 from .helpers import run
 
 RELEASE = '1.36.1'  # The served index's release.
 UV = (sys.executable, '-m', 'uv')
-
-
-def _installed(python: pathlib.Path) -> str:
-  return run(
-      python,
-      '-c',
-      'from importlib.metadata import version; print(version("google-adk"))',
-  ).stdout.strip()
 
 
 def test_triple_equals_goes_back_to_stock(served_index, new_venv):
@@ -31,7 +23,7 @@ def test_triple_equals_goes_back_to_stock(served_index, new_venv):
   with_index = ('--extra-index-url', served_index)
   fork = releases.fork_version(RELEASE)
   run(*pip, *with_index, f'google-adk=={RELEASE}')
-  assert _installed(python) == fork
+  assert installed(python) == fork
 
   run(
       *pip,
@@ -40,12 +32,12 @@ def test_triple_equals_goes_back_to_stock(served_index, new_venv):
       '--no-deps',
       f'google-adk=={RELEASE}',
   )
-  assert _installed(python) == fork
+  assert installed(python) == fork
   run(*pip, *with_index, f'google-adk==={RELEASE}')
-  assert _installed(python) == RELEASE
+  assert installed(python) == RELEASE
 
   run(*pip, *with_index, '--no-deps', f'google-adk=={fork}')
   run(*uv, f'google-adk=={RELEASE}')
-  assert _installed(python) == fork
+  assert installed(python) == fork
   run(*uv, f'google-adk==={RELEASE}')
-  assert _installed(python) == RELEASE
+  assert installed(python) == RELEASE

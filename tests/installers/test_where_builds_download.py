@@ -17,6 +17,7 @@ from livefix import releases
 from tests.served_index import serve
 
 from .helpers import bin_dir
+from .helpers import installed
 from .helpers import run
 
 UV = (sys.executable, '-m', 'uv')
@@ -106,12 +107,7 @@ def test_the_frontends_index_serves_the_download(
     assert wheel.name.startswith(f'google_adk-{releases.fork_version(RELEASE)}')
   else:
     python = bin_dir(tmp_path / 'env') / 'python'
-    installed = run(
-        python,
-        '-c',
-        'from importlib.metadata import version; print(version("google-adk"))',
-    )
-    assert installed.stdout.strip() == releases.fork_version(RELEASE)
+    assert installed(python) == releases.fork_version(RELEASE)
 
 
 @pytest.mark.parametrize(
