@@ -28,7 +28,6 @@ from google.adk.models.google_llm import Gemini
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
-import pytest
 
 from loopback.endpoint import Backend
 from loopback.endpoint import CANCELLED
