@@ -31,6 +31,10 @@ _PARALLEL_DOWNLOADS = 4
 # The helpers the guards call, as `livefix/inserted/live_flow.py` names them.
 _CLOSED = '_closed_by_client'
 _CLOSE_TAKEN = '_client_close_taken'
+# The close codes the whole fix counts as normal, as the normal-closures
+# edit brings them.
+_CODES = '_NORMAL_CLOSURE_CODES'
+_WIDENED = 'live_flow_normal_closures'
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,12 +70,24 @@ def _ends_when(statement: ast.stmt, helper: str = _CLOSED) -> bool:
   )
 
 
+def _assigned(tree: ast.Module, name: str) -> object:
+  """The literal a module's top level assigns to `name`, if it does."""
+  for node in tree.body:
+    if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == name:
+      return ast.literal_eval(node.value)
+  return None
+
+
 def _flow_problems(text: str, family: families.Family) -> Iterator[str]:
   tree = ast.parse(text)
   defined = source.defined_names(tree)
   for helper in snippets.helper_names(_flow.MODULE):
     if helper not in defined:
       yield f'no {helper}'
+  expected = _assigned(ast.parse(snippets.definition(_WIDENED, _CODES)), _CODES)
+  codes = _assigned(tree, _CODES)
+  if codes is not None and codes != expected:
+    yield f'{_CODES} is {codes}, not {expected}'
   loop = _flow.find_reconnect_loop(tree, family)
   run_live = _flow.find_function(tree, family.run_live)
   if not any(

@@ -114,6 +114,11 @@ def test_whole_fix_passes(release, upstream_wheel):
             flow_ends_on_client_close,
             '`except Exception` is not guarded',
         ),
+        (
+            '2.13.0',
+            flow_every_normal_closure,
+            '_NORMAL_CLOSURE_CODES is (1000,), not (1000, 1001, 1005)',
+        ),
     ],
 )
 def test_names_the_missing_guard(
