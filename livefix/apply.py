@@ -229,10 +229,11 @@ def apply(
 
 
 def _copy_pr_tests(tree: pathlib.Path, release: str, pr: str) -> list[Change]:
-  """Copies pull request `pr`'s tests, as they are, into the tree."""
+  """Copies pull request `pr`'s tests and their helpers, as they are, into
+  the tree."""
   changes = []
   folder = _PR_TESTS / pr
-  for ours in sorted(folder.rglob('test_*.py')):
+  for ours in sorted(folder.rglob('*.py')):
     theirs = _pr_test_path(ours.relative_to(folder), release)
     target = tree / 'tests' / theirs
     if target.exists():

@@ -161,6 +161,7 @@ _PR_TESTS = {
     'agent-tree': {
         'tests/unittests/agents/test_invocation_context_live_close.py',
         'tests/unittests/agents/test_live_request_queue_close.py',
+        'tests/unittests/live/live_close_testing_utils.py',
         'tests/unittests/live/test_live_llm_flow_client_close.py',
         'tests/unittests/streaming/test_live_close_agent_tree.py',
     },
@@ -210,6 +211,7 @@ def test_flow_tests_go_beside_the_flow_module_of_2_9(sdist_tree):
       'tests/unittests/agents/test_invocation_context_live_close.py',
       'tests/unittests/agents/test_live_request_queue_close.py',
       'tests/unittests/flows/llm_flows/test_live_llm_flow_client_close.py',
+      'tests/unittests/live/live_close_testing_utils.py',
       'tests/unittests/streaming/test_live_close_agent_tree.py',
   }
 
