@@ -26,7 +26,7 @@ def empty_caches(tmp_path_factory):
     patch.setenv('PIP_DISABLE_PIP_VERSION_CHECK', '1')
     # Byte-compiling 150 packages is pip's work, the same for stock, and
     # two fifths of a pip install's time here; uv does not compile either.
-    patch.setenv('PIP_NO_COMPILE', '1')
+    patch.setenv('PIP_COMPILE', '0')
     # nox's, which would send uv sync into the session's own environment.
     patch.delenv('UV_PROJECT_ENVIRONMENT', raising=False)
     patch.delenv('VIRTUAL_ENV', raising=False)
