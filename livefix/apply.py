@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import itertools
 import pathlib
 import subprocess
 
@@ -228,10 +229,25 @@ def apply(
   return changes + _copy_tests(tree)
 
 
+def _license_header(tree: pathlib.Path) -> str:
+  """The license header upstream's own files carry, as the tree's
+  `version.py` starts with it: its first run of comment lines."""
+  version_file = tree / 'src/google/adk/version.py'
+  lines = version_file.read_text().splitlines(keepends=True)
+  header = list(itertools.takewhile(lambda line: line.startswith('#'), lines))
+  if not header:
+    raise ApplyError(
+        f'{version_file} starts with no license header to give the tests;'
+        ' point apply at an unchanged adk-python tree.'
+    )
+  return ''.join(header) + '\n'
+
+
 def _copy_pr_tests(tree: pathlib.Path, release: str, pr: str) -> list[Change]:
-  """Copies pull request `pr`'s tests and their helpers, as they are, into
-  the tree."""
+  """Copies pull request `pr`'s tests and their helpers into the tree, each
+  under upstream's license header."""
   changes = []
+  header = _license_header(tree)
   folder = _PR_TESTS / pr
   for ours in sorted(folder.rglob('*.py')):
     theirs = _pr_test_path(ours.relative_to(folder), release)
@@ -239,15 +255,17 @@ def _copy_pr_tests(tree: pathlib.Path, release: str, pr: str) -> list[Change]:
     if target.exists():
       raise ApplyError(f"{target} exists already: it is not this tree's own.")
     target.parent.mkdir(parents=True, exist_ok=True)
-    new = ours.read_text()
+    new = header + ours.read_text()
     target.write_text(new)
     changes.append(_change(f'tests/{theirs}', '', new))
   return changes
 
 
 def _copy_tests(tree: pathlib.Path) -> list[Change]:
-  """Copies this repository's unit tests into the tree, adapted to it."""
+  """Copies this repository's unit tests into the tree, adapted to it and
+  under upstream's license header."""
   changes = []
+  header = _license_header(tree)
   for ours, theirs in _TEST_FILES.items():
     target = tree / 'tests' / theirs
     # The copied tests import their release table relatively: every folder
@@ -260,7 +278,7 @@ def _copy_tests(tree: pathlib.Path) -> list[Change]:
         changes.append(Change(f'tests/{folder}/__init__.py', 0, 0))
     old = target.read_text() if target.exists() else ''
     depth = len(pathlib.Path(theirs).parents) - 1
-    new = adapt_test((_TESTS / ours).read_text(), depth)
+    new = header + adapt_test((_TESTS / ours).read_text(), depth)
     target.write_text(new)
     changes.append(_change(f'tests/{theirs}', old, new))
   return changes

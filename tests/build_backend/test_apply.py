@@ -87,8 +87,11 @@ def test_copied_tests_carry_no_marks_of_this_repository(sdist_tree):
 
   apply.apply(tree)
 
+  header = (tree / 'src/google/adk/version.py').read_text().split('\n\n')[0]
   for path in _ADDED:
     text = (tree / path).read_text()
+    # The packages apply makes on the way stay empty.
+    assert text.startswith(header + '\n\n') or not text, path
     assert 'needs_fix' not in text, path
     assert 'tests.upstream_behaviour' not in text, path
     assert 'loopback' not in text, path
@@ -192,6 +195,12 @@ def test_pull_requests_together_make_the_whole_fix(sdist_tree):
     assert after[f'src/{path}'].decode() == text
   for path in set().union(*_PR_TESTS.values()):
     assert after[path].startswith(b'# Copyright 2026 Google LLC\n'), path
+  # The header comes from the tree: this repository's files carry none.
+  assert not [
+      ours
+      for ours in apply._PR_TESTS.rglob('*.py')
+      if ours.read_text().startswith('#')
+  ]
 
 
 def test_agent_tree_counts_only_what_upstream_counts_as_normal(sdist_tree):
